@@ -194,3 +194,13 @@ func applySettings(tx *gorm.DB, a Actor, svc *Service, env *Environment, trigger
 	dep, err := deployVersions(tx, a, svc, env, trigger, message, Splits{{VersionID: v.ID, Number: v.Number, Percentage: 100}})
 	return v, dep, err
 }
+
+// CurrentSettings returns the settings the environment's next version builds on.
+func (s *Store) CurrentSettings(ctx context.Context, service, env string) (Settings, error) {
+	db := s.read(ctx)
+	_, e, err := findEnv(db, service, env)
+	if err != nil {
+		return Settings{}, err
+	}
+	return currentSettings(db, e)
+}

@@ -1,0 +1,298 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/weft-dev/weft/models"
+	"github.com/weft-dev/weft/runtime"
+)
+
+// GatewayConfig configures the listener that runs workers.
+type GatewayConfig struct {
+	Store  *models.Store
+	Domain string // services answer at <env>.<service>.<Domain>
+	// Port is appended to generated URLs ("8787"); empty for 80.
+	Port string
+	Logs *LogBuffer
+	Log  *slog.Logger
+}
+
+// Gateway routes requests to the live version of an environment and runs it in the engine.
+type Gateway struct {
+	cfg    GatewayConfig
+	engine *runtime.Engine
+	table  atomic.Pointer[routeTable]
+
+	// reloadMu serialises Reload so an older snapshot never replaces a newer one.
+	reloadMu sync.Mutex
+	mu       sync.Mutex
+	workers  map[uint]*workerEntry // by version id
+}
+
+type workerEntry struct {
+	once   sync.Once
+	worker *runtime.Worker
+	err    error
+}
+
+// NewGateway makes a gateway with an empty routing table; call SetEngine and Reload before serving.
+func NewGateway(cfg GatewayConfig) *Gateway {
+	g := &Gateway{cfg: cfg, workers: map[uint]*workerEntry{}}
+	g.table.Store(&routeTable{envs: map[string]*liveEnv{}})
+	return g
+}
+
+// SetEngine connects the engine, which in turn reaches other services through the gateway.
+func (g *Gateway) SetEngine(e *runtime.Engine) { g.engine = e }
+
+// Reload rebuilds the routing snapshot from the store and swaps it in atomically; requests in flight keep
+// the version they started on. Workers of versions that left the table are dropped.
+func (g *Gateway) Reload(ctx context.Context) error {
+	g.reloadMu.Lock()
+	defer g.reloadMu.Unlock()
+	live, err := g.cfg.Store.Live(ctx)
+	if err != nil {
+		return err
+	}
+	t := buildTable(live)
+	g.table.Store(t)
+	keep := map[uint]bool{}
+	for _, e := range t.envs {
+		for _, sp := range e.splits {
+			keep[sp.Version.ID] = true
+		}
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for id := range g.workers {
+		if !keep[id] {
+			delete(g.workers, id)
+			g.engine.Unload(workerID(id))
+		}
+	}
+	return nil
+}
+
+func workerID(versionID uint) string { return strconv.FormatUint(uint64(versionID), 10) }
+
+// ServeHTTP answers a request on the gateway listener.
+func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	host := hostOnly(r.Host)
+	tg := g.table.Load().resolve(host, r.URL.Path, g.cfg.Domain)
+	if tg.env == nil {
+		g.notFound(w, host, tg)
+		return
+	}
+	v, err := g.version(r.Context(), tg, r)
+	if err != nil {
+		g.notFound(w, host, tg)
+		return
+	}
+	wk, err := g.worker(r.Context(), tg.env, v)
+	if err != nil {
+		g.cfg.Log.Error("worker failed to start", "service", tg.service, "env", tg.envName, "version", v.Number, "err", err)
+		http.Error(w, "Worker failed to start; see the environment's logs", http.StatusInternalServerError)
+		return
+	}
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	wk.ServeHTTP(rec, r)
+	if g.cfg.Logs != nil {
+		g.cfg.Logs.Log(runtime.LogEntry{WorkerID: workerID(v.ID), Label: label(tg.env, v), Time: start, Level: "request",
+			Message: fmt.Sprintf("%s %s %d %s", r.Method, r.URL.RequestURI(), rec.status, time.Since(start).Round(10*time.Microsecond))})
+	}
+}
+
+// version picks the live version, or the previewed one for v<N> hostnames.
+func (g *Gateway) version(ctx context.Context, tg target, r *http.Request) (*models.Version, error) {
+	if tg.version == 0 {
+		if len(tg.env.splits) == 0 {
+			return nil, models.Errorf(models.ENOTFOUND, "nothing deployed")
+		}
+		return tg.env.pick(r), nil
+	}
+	return g.cfg.Store.GetVersion(ctx, tg.service, tg.envName, tg.version)
+}
+
+// DispatchService runs a request against another environment's live version in-process (service bindings).
+func (g *Gateway) DispatchService(ctx context.Context, service, env string, req *http.Request) (*http.Response, error) {
+	if env == "" {
+		env = models.ProductionEnvName
+	}
+	e := g.table.Load().envs[envKey(service, env)]
+	if e == nil || len(e.splits) == 0 {
+		return nil, fmt.Errorf("service %s/%s has no deployed version", service, env)
+	}
+	v := e.pick(req)
+	wk, err := g.worker(ctx, e, v)
+	if err != nil {
+		return nil, err
+	}
+	return wk.Fetch(ctx, req)
+}
+
+func label(e *liveEnv, v *models.Version) string {
+	return fmt.Sprintf("%s/%s@v%d", e.service, e.env, v.Number)
+}
+
+// worker returns the loaded worker for a version, loading it once on first use.
+func (g *Gateway) worker(ctx context.Context, e *liveEnv, v *models.Version) (*runtime.Worker, error) {
+	g.mu.Lock()
+	ent := g.workers[v.ID]
+	if ent == nil {
+		ent = &workerEntry{}
+		g.workers[v.ID] = ent
+	}
+	g.mu.Unlock()
+	ent.once.Do(func() { ent.worker, ent.err = g.load(ctx, e, v) })
+	if ent.err != nil {
+		g.mu.Lock()
+		if g.workers[v.ID] == ent {
+			delete(g.workers, v.ID) // retry on the next request
+		}
+		g.mu.Unlock()
+	}
+	return ent.worker, ent.err
+}
+
+func (g *Gateway) load(ctx context.Context, e *liveEnv, v *models.Version) (*runtime.Worker, error) {
+	b, err := g.cfg.Store.GetBundle(ctx, v.BundleHash)
+	if err != nil {
+		return nil, err
+	}
+	secrets, err := g.cfg.Store.SecretValues(ctx, v.Settings.Secrets)
+	if err != nil {
+		return nil, err
+	}
+	spec := workerSpec(workerID(v.ID), label(e, v), &runtime.Bundle{Code: b.Code, SourceMap: b.SourceMap, Format: b.Format, Hash: b.Hash}, v.Settings)
+	spec.Secrets = secrets
+	return g.engine.Load(spec)
+}
+
+// workerSpec turns a version's settings into what the runtime needs.
+func workerSpec(id, lbl string, b *runtime.Bundle, s models.Settings) runtime.WorkerSpec {
+	spec := runtime.WorkerSpec{ID: id, Label: lbl, Bundle: b, CPULimit: s.Limits.CPULimit(), Secrets: map[string]string{}}
+	for _, v := range s.Vars {
+		spec.Vars = append(spec.Vars, runtime.Var{Name: v.Name, JSON: v.Type == "json", Value: v.Value})
+	}
+	for _, b := range s.Bindings {
+		target := map[string]string{"namespace_id": b.NamespaceID, "service": b.Service, "environment": b.Environment,
+			"entrypoint": b.Entrypoint, "class_name": b.ClassName, "script_name": b.ScriptName, "bucket_name": b.BucketName, "queue": b.QueueName}
+		for k, val := range target {
+			if val == "" {
+				delete(target, k)
+			}
+		}
+		spec.Bindings = append(spec.Bindings, runtime.Binding{Name: b.Name, Type: b.Type, Target: target})
+	}
+	return spec
+}
+
+// checkStarts loads a freshly built bundle once so a script that throws at start-up is refused at upload.
+func (g *Gateway) checkStarts(b *runtime.Bundle, s models.Settings) error {
+	spec := workerSpec("check-"+b.Hash, "upload check", b, s)
+	for _, ref := range s.Secrets {
+		spec.Secrets[ref.Name] = ""
+	}
+	if _, err := g.engine.Load(spec); err != nil {
+		return invalid("script failed to start: %v", err)
+	}
+	g.engine.Unload(spec.ID)
+	return nil
+}
+
+// checkRoutes refuses custom routes inside Weft's own domain, whose hostnames belong to services.
+func (g *Gateway) checkRoutes(patterns []string) error {
+	for _, p := range patterns {
+		n, err := models.NormaliseRoute(p)
+		if err != nil {
+			return err
+		}
+		host := strings.TrimPrefix(n[:strings.IndexByte(n, '/')], "*.")
+		if host == g.cfg.Domain || strings.HasSuffix(host, "."+g.cfg.Domain) {
+			return invalid("route %q is inside Weft's domain %s, whose hostnames are generated per environment", p, g.cfg.Domain)
+		}
+	}
+	return nil
+}
+
+func hostOnly(hostport string) string {
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		hostport = h
+	}
+	return strings.ToLower(strings.TrimSuffix(hostport, "."))
+}
+
+func (g *Gateway) notFound(w http.ResponseWriter, host string, tg target) {
+	why := "No service is configured for this hostname."
+	switch {
+	case tg.env != nil && tg.version > 0:
+		why = fmt.Sprintf("Environment %s of service %s has no version %d.", tg.envName, tg.service, tg.version)
+	case tg.env != nil:
+		why = fmt.Sprintf("Environment %s of service %s has no deployed version yet.", tg.envName, tg.service)
+	case tg.service != "":
+		why = fmt.Sprintf("There is no environment %s of service %s.", tg.envName, tg.service)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusNotFound)
+	fmt.Fprintf(w, `<!doctype html><title>Not found · Weft</title><h1>404: nothing here</h1><p>%s</p>
+<p>Services answer at <code>&lt;service&gt;.%s</code> (production) and <code>&lt;environment&gt;.&lt;service&gt;.%s</code>.</p>
+<p><small>host: %s</small></p>`, html.EscapeString(why), html.EscapeString(g.cfg.Domain), html.EscapeString(g.cfg.Domain), html.EscapeString(host))
+}
+
+// URLs are an environment's hostnames.
+func (g *Gateway) URLs(service, env string) []string {
+	urls := []string{g.url(env + "." + service)}
+	if env == models.ProductionEnvName {
+		urls = append([]string{g.url(service)}, urls...)
+	}
+	return urls
+}
+
+// VersionURL is where a version can be tried before it is deployed.
+func (g *Gateway) VersionURL(service, env string, n int) string {
+	return g.url(fmt.Sprintf("v%d.%s.%s", n, env, service))
+}
+
+// ServiceURLs maps each environment of a service to its URLs.
+func (g *Gateway) ServiceURLs(s *models.ServiceSummary) map[string][]string {
+	out := map[string][]string{}
+	for _, e := range s.Environments {
+		out[e.Name] = g.URLs(s.Name, e.Name)
+	}
+	return out
+}
+
+func (g *Gateway) url(sub string) string {
+	host := sub + "." + g.cfg.Domain
+	if g.cfg.Port != "" && g.cfg.Port != "80" {
+		host += ":" + g.cfg.Port
+	}
+	return "http://" + host + "/"
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Flush() {
+	if f, ok := s.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
