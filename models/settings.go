@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"time"
+
+	"github.com/robfig/cron/v3"
 )
 
 // Binding types, as Wrangler names them in its upload metadata.
@@ -167,6 +169,18 @@ func (s *Settings) Validate() error {
 		if err := b.validate(); err != nil {
 			return err
 		}
+	}
+	for _, c := range s.Crons {
+		if _, err := cron.ParseStandard(c); err != nil {
+			return Errorf(EINVALID, "invalid cron %q: %v (use five fields: minute hour day-of-month month day-of-week)", c, err)
+		}
+	}
+	tags := map[string]bool{}
+	for _, m := range s.Migrations {
+		if m.Tag == "" || tags[m.Tag] {
+			return Errorf(EINVALID, "migrations: every [[migrations]] needs a unique tag (got %q)", m.Tag)
+		}
+		tags[m.Tag] = true
 	}
 	if s.Limits.CPUMs < 0 || s.Limits.CPUMs > MaxCPULimitMs {
 		return Errorf(EINVALID, "limits.cpu_ms must be between 1 and %d", MaxCPULimitMs)

@@ -273,8 +273,8 @@ func TestOpenAPIListsEveryRoute(t *testing.T) {
 	e := NewAdminServer(AdminConfig{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	var missing []string
 	for _, r := range e.Routes() {
-		if !strings.HasPrefix(r.Path, "/api/v1") {
-			continue
+		if !strings.HasPrefix(r.Path, "/api/v1/") || r.Method == "echo_route_not_found" {
+			continue // echo's own not-found handlers for the group
 		}
 		key := r.Method + " " + openAPIPath(r.Path)
 		if !documented[key] {

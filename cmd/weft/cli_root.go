@@ -84,6 +84,8 @@ func (g *globals) resolve() (apiURL, token string, err error) {
 	if !strings.Contains(apiURL, "://") {
 		apiURL = "http://" + apiURL
 	}
+	// Accept the API's own base too (…/api/v1), as printed by the server and docs.
+	apiURL = strings.TrimSuffix(strings.TrimRight(apiURL, "/"), "/api/v1")
 	switch {
 	case g.token != "":
 		g.tokenFrom = "--token"
@@ -135,8 +137,8 @@ func (t *target) register(fs *pflag.FlagSet, withEnv bool) {
 	}
 }
 
-// service returns --name, else the config's name. Only the name is needed here, so the file is
-// loaded for its top level: an environment created with `weft env create` needn't be in it.
+// service returns --name, else the config's name. Only the name is needed, so the file is loaded as
+// for production (its top level): an environment made with `weft env create` needn't be in it.
 func (t *target) service() (string, error) {
 	if t.name != "" {
 		return t.name, nil
@@ -147,7 +149,7 @@ func (t *target) service() (string, error) {
 		}
 		return "", fmt.Errorf("config file %s not found", t.config)
 	}
-	cfg, err := wrangler.Load(t.config, "")
+	cfg, err := wrangler.Load(t.config, models.ProductionEnvName)
 	if err != nil {
 		return "", err
 	}

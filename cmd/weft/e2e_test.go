@@ -106,19 +106,19 @@ func setBuild(t *testing.T, project, build string) {
 	}
 }
 
-type versionsJSON []struct {
+type versionRows []struct {
 	Number       int    `json:"number"`
 	BundleHash   string `json:"bundle_hash"`
 	PromotedFrom string `json:"promoted_from"`
 	TriggeredBy  string `json:"triggered_by"`
 }
 
-func listVersions(t *testing.T, m *Main, toml, env string) versionsJSON {
+func listVersions(t *testing.T, m *Main, toml, env string) versionRows {
 	t.Helper()
 	out := mustCLI(t, m, "", "versions", "list", "-c", toml, "--env", env, "--json")
-	var vs versionsJSON
+	var vs versionRows
 	if err := json.Unmarshal([]byte(out), &vs); err != nil {
-		var wrapped struct{ Versions versionsJSON }
+		var wrapped struct{ Versions versionRows }
 		if err2 := json.Unmarshal([]byte(out), &wrapped); err2 != nil {
 			t.Fatalf("versions list --json: %v\n%s", err, out)
 		}

@@ -1,0 +1,174 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	goruntime "runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/dop251/goja"
+	"github.com/dop251/goja/parser"
+)
+
+// Defaults for a version's limits.
+const (
+	DefaultCPULimit  = 50 * time.Millisecond
+	DefaultWallLimit = 30 * time.Second
+	// startupCPULimit bounds a script's top-level evaluation, as Workers' startup limit does.
+	startupCPULimit = 400 * time.Millisecond
+	maxSubrequests  = 50
+	maxRequestBody  = 100 << 20
+	maxCallStack    = 2000
+)
+
+// EngineConfig configures the engine.
+type EngineConfig struct {
+	Logs     LogSink
+	Fetch    *http.Client
+	Services ServiceDispatcher
+	PoolSize int // idle runtimes kept per worker; 0 means 2×GOMAXPROCS
+}
+
+// ServiceDispatcher runs a request against another environment in-process (service bindings).
+type ServiceDispatcher interface {
+	DispatchService(ctx context.Context, service, environment string, req *http.Request) (*http.Response, error)
+}
+
+// LogSink receives console output, exceptions and request lines.
+type LogSink interface{ Log(e LogEntry) }
+
+// LogEntry is one log line of a worker.
+type LogEntry struct {
+	WorkerID string
+	Label    string
+	Time     time.Time
+	Level    string // log, info, warn, error, debug, exception, request
+	Message  string
+}
+
+// Var is a plain-text or JSON variable.
+type Var struct {
+	Name  string
+	JSON  bool
+	Value string
+}
+
+// Binding is a named capability other than a variable or secret.
+type Binding struct {
+	Name   string
+	Type   string
+	Target map[string]string
+}
+
+// WorkerSpec describes one immutable version of one environment.
+type WorkerSpec struct {
+	ID        string
+	Label     string
+	Bundle    *Bundle
+	Vars      []Var
+	Secrets   map[string]string
+	Bindings  []Binding
+	CPULimit  time.Duration
+	WallLimit time.Duration
+}
+
+// Engine compiles bundles once and keeps a pool of runtimes per worker.
+type Engine struct {
+	cfg      EngineConfig
+	mu       sync.Mutex
+	programs map[string]*goja.Program // by bundle hash
+	workers  map[string]*Worker       // by spec ID
+	compiles atomic.Int64
+}
+
+// NewEngine makes an engine.
+func NewEngine(cfg EngineConfig) *Engine {
+	if cfg.Fetch == nil {
+		cfg.Fetch = &http.Client{Timeout: 30 * time.Second}
+	}
+	if cfg.PoolSize <= 0 {
+		cfg.PoolSize = 2 * goruntime.GOMAXPROCS(0)
+	}
+	return &Engine{cfg: cfg, programs: map[string]*goja.Program{}, workers: map[string]*Worker{}}
+}
+
+// Compiles counts bundle compilations; a promoted bundle must not add one.
+func (e *Engine) Compiles() int64 { return e.compiles.Load() }
+
+// program returns the compiled program for a bundle, compiling it on first use.
+func (e *Engine) program(b *Bundle) (*goja.Program, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if p := e.programs[b.Hash]; p != nil {
+		return p, nil
+	}
+	sm := []byte(b.SourceMap)
+	ast, err := goja.Parse(bundleFile, b.Code, parser.WithSourceMapLoader(func(string) ([]byte, error) { return sm, nil }))
+	if err != nil {
+		return nil, fmt.Errorf("compile: %w", err)
+	}
+	p, err := goja.CompileAST(ast, false)
+	if err != nil {
+		return nil, fmt.Errorf("compile: %w", err)
+	}
+	e.compiles.Add(1)
+	e.programs[b.Hash] = p
+	return p, nil
+}
+
+// Load returns the worker for spec.ID, creating it (and starting one runtime, so a script that cannot
+// start is reported now) if needed.
+func (e *Engine) Load(spec WorkerSpec) (*Worker, error) {
+	e.mu.Lock()
+	w := e.workers[spec.ID]
+	e.mu.Unlock()
+	if w != nil {
+		return w, nil
+	}
+	if spec.Bundle == nil {
+		return nil, fmt.Errorf("worker %s has no bundle", spec.Label)
+	}
+	prg, err := e.program(spec.Bundle)
+	if err != nil {
+		return nil, err
+	}
+	if spec.CPULimit <= 0 {
+		spec.CPULimit = DefaultCPULimit
+	}
+	if spec.WallLimit <= 0 {
+		spec.WallLimit = DefaultWallLimit
+	}
+	w = &Worker{engine: e, spec: spec, program: prg, idle: make(chan *instance, e.cfg.PoolSize)}
+	first, err := w.newInstance()
+	if err != nil {
+		return nil, err
+	}
+	w.put(first)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if existing := e.workers[spec.ID]; existing != nil {
+		return existing, nil
+	}
+	e.workers[spec.ID] = w
+	return w, nil
+}
+
+// Unload forgets a worker's idle runtimes; requests in flight finish on what they hold.
+func (e *Engine) Unload(id string) {
+	e.mu.Lock()
+	w := e.workers[id]
+	delete(e.workers, id)
+	e.mu.Unlock()
+	if w != nil {
+		w.drain()
+	}
+}
+
+func (e *Engine) log(spec *WorkerSpec, level, msg string) {
+	if e.cfg.Logs != nil {
+		e.cfg.Logs.Log(LogEntry{WorkerID: spec.ID, Label: spec.Label, Time: time.Now(), Level: level, Message: msg})
+	}
+}

@@ -1,0 +1,237 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/dop251/goja"
+)
+
+// Errors that end a request and discard the runtime.
+var (
+	errCPULimit     = errors.New("Worker exceeded CPU time limit")
+	errWallLimit    = errors.New("Worker exceeded its wall-clock time limit")
+	errNeverResolve = errors.New("The script will never generate a response")
+)
+
+// instance is one goja runtime with its event loop. It serves one request at a time; goroutines that
+// finish I/O post callbacks to it, and only the goroutine serving the request runs JavaScript.
+type instance struct {
+	w  *Worker
+	vm *goja.Runtime
+	// handle is the prelude's dispatcher: (event kind, request init) → Promise of the exported response.
+	handle  goja.Callable
+	settle  goja.Callable // settles ctx.waitUntil promises
+	natives *natives
+
+	mu     sync.Mutex
+	queue  []task
+	wake   chan struct{}
+	gen    uint64 // request generation; callbacks of earlier requests are dropped
+	broken bool
+
+	// Per-request state, touched only on the serving goroutine.
+	ctx      context.Context
+	cpuUsed  time.Duration
+	cpuLimit time.Duration
+	pending  int // timers and I/O that may still post a callback
+	timers   map[int64]*timer
+}
+
+type task struct {
+	gen uint64
+	fn  func()
+}
+
+type timer struct {
+	t      *time.Timer
+	repeat time.Duration
+	fn     goja.Callable
+}
+
+// post queues fn to run on the loop during request generation gen.
+func (in *instance) post(gen uint64, fn func()) {
+	in.mu.Lock()
+	in.queue = append(in.queue, task{gen, fn})
+	in.mu.Unlock()
+	select {
+	case in.wake <- struct{}{}:
+	default:
+	}
+}
+
+// begin starts a request: fresh limits, and callbacks of earlier requests are forgotten.
+func (in *instance) begin(ctx context.Context, cpu time.Duration) uint64 {
+	in.mu.Lock()
+	in.gen++
+	in.queue = nil
+	gen := in.gen
+	in.mu.Unlock()
+	in.ctx, in.cpuUsed, in.cpuLimit, in.pending = ctx, 0, cpu, 0
+	in.timers = map[int64]*timer{}
+	in.natives.subrequests = 0
+	return gen
+}
+
+// end cancels what the request left running (timers), so nothing fires into the next request.
+func (in *instance) end() {
+	for id, t := range in.timers {
+		t.t.Stop()
+		delete(in.timers, id)
+	}
+	in.mu.Lock()
+	in.gen++
+	in.queue = nil
+	in.mu.Unlock()
+}
+
+// runJS runs JavaScript, charging its time to the request's CPU budget and interrupting it past the
+// budget. A Go panic or an interrupt marks the runtime broken so it is never reused.
+func (in *instance) runJS(f func() error) (err error) {
+	remaining := in.cpuLimit - in.cpuUsed
+	if remaining <= 0 {
+		in.broken = true
+		return errCPULimit
+	}
+	t := time.AfterFunc(remaining, func() { in.vm.Interrupt(errCPULimit) })
+	start := time.Now()
+	defer func() {
+		t.Stop()
+		in.vm.ClearInterrupt() // the timer may have fired just after f returned
+		in.cpuUsed += time.Since(start)
+		if r := recover(); r != nil {
+			in.broken = true
+			err = fmt.Errorf("runtime panic: %v", r)
+		}
+	}()
+	err = f()
+	var ie *goja.InterruptedError
+	if errors.As(err, &ie) {
+		in.broken = true
+		if e, ok := ie.Value().(error); ok {
+			return e
+		}
+		return errCPULimit
+	}
+	var so *goja.StackOverflowError
+	if errors.As(err, &so) {
+		in.broken = true
+	}
+	return err
+}
+
+// await runs the event loop until p settles, the request's context ends, or wall time runs out.
+func (in *instance) await(gen uint64, p *goja.Promise, wall time.Duration) (goja.Value, error) {
+	deadline := time.NewTimer(wall)
+	defer deadline.Stop()
+	for p.State() == goja.PromiseStatePending {
+		in.mu.Lock()
+		q := in.queue
+		in.queue = nil
+		in.mu.Unlock()
+		if len(q) == 0 {
+			if in.pending == 0 {
+				return nil, errNeverResolve
+			}
+			select {
+			case <-in.wake:
+			case <-deadline.C:
+				in.broken = true
+				return nil, errWallLimit
+			case <-in.ctx.Done():
+				in.broken = true
+				return nil, in.ctx.Err()
+			}
+			continue
+		}
+		for _, t := range q {
+			if t.gen != gen {
+				continue
+			}
+			if err := in.runJS(func() error { t.fn(); return nil }); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if p.State() == goja.PromiseStateRejected {
+		return nil, in.exception(p.Result())
+	}
+	return p.Result(), nil
+}
+
+// jsError is an exception thrown by the script, with its source-mapped stack.
+type jsError struct{ message, stack string }
+
+func (e *jsError) Error() string { return e.message }
+
+func (in *instance) exception(v goja.Value) error {
+	if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
+		return &jsError{message: fmt.Sprint(v), stack: fmt.Sprint(v)}
+	}
+	if obj, ok := v.(*goja.Object); ok {
+		if s := obj.Get("stack"); s != nil && !goja.IsUndefined(s) {
+			return &jsError{message: v.String(), stack: s.String()}
+		}
+	}
+	return &jsError{message: "Uncaught " + v.String(), stack: "Uncaught " + v.String()}
+}
+
+// asJSError turns a goja exception returned by a call into a jsError.
+func (in *instance) asJSError(err error) error {
+	var ex *goja.Exception
+	if errors.As(err, &ex) {
+		return &jsError{message: ex.Value().String(), stack: ex.String()}
+	}
+	return err
+}
+
+// setTimer schedules fn after d (and every d when repeat) on the loop.
+func (in *instance) setTimer(gen uint64, id int64, d time.Duration, fn goja.Callable, repeat bool) {
+	tm := &timer{fn: fn}
+	if repeat {
+		tm.repeat = max(d, time.Millisecond)
+	}
+	var fire func()
+	fire = func() {
+		in.post(gen, func() {
+			if _, ok := in.timers[id]; !ok {
+				return
+			}
+			if tm.repeat == 0 {
+				delete(in.timers, id)
+				in.pending--
+			} else {
+				tm.t = time.AfterFunc(tm.repeat, fire)
+			}
+			if _, err := fn(goja.Undefined()); err != nil {
+				in.logException(in.asJSError(err))
+			}
+		})
+	}
+	tm.t = time.AfterFunc(d, fire)
+	in.timers[id] = tm
+	in.pending++
+}
+
+func (in *instance) clearTimer(id int64) {
+	if tm, ok := in.timers[id]; ok {
+		tm.t.Stop()
+		delete(in.timers, id)
+		in.pending--
+	}
+}
+
+func (in *instance) logException(err error) { in.w.logException(err) }
+
+// logException records an uncaught exception with its source-mapped stack.
+func (w *Worker) logException(err error) {
+	msg := err.Error()
+	var je *jsError
+	if errors.As(err, &je) {
+		msg = je.stack
+	}
+	w.engine.log(&w.spec, "exception", msg)
+}

@@ -1,0 +1,291 @@
+package runtime
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"crypto/rand"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
+	"fmt"
+	"hash"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/dop251/goja"
+	whatwg "github.com/nlnwa/whatwg-url/url"
+)
+
+// natives are the Go functions the prelude builds the Web APIs on.
+type natives struct {
+	in          *instance
+	nextTimer   int64
+	subrequests int
+}
+
+func (n *natives) object(vm *goja.Runtime) *goja.Object {
+	o := vm.NewObject()
+	set := func(name string, fn any) { o.Set(name, fn) }
+	set("log", func(level, msg string) { n.in.w.engine.log(&n.in.w.spec, level, msg) })
+	set("urlParse", n.urlParse)
+	set("urlSet", n.urlSet)
+	set("utf8Encode", func(s string) goja.ArrayBuffer { return vm.NewArrayBuffer([]byte(s)) })
+	set("utf8Decode", n.utf8Decode)
+	set("atob", n.atob)
+	set("btoa", n.btoa)
+	set("randomBytes", func(size int) goja.ArrayBuffer {
+		b := make([]byte, size)
+		rand.Read(b)
+		return vm.NewArrayBuffer(b)
+	})
+	set("digest", n.digest)
+	set("setTimer", n.setTimer)
+	set("clearTimer", func(id int64) { n.in.clearTimer(id) })
+	set("fetch", n.fetch)
+	set("service", n.service)
+	return o
+}
+
+func (n *natives) typeError(format string, args ...any) {
+	panic(n.in.vm.NewTypeError(fmt.Sprintf(format, args...)))
+}
+
+func urlObject(u *whatwg.Url) map[string]any {
+	origin := "null"
+	if u.IsSpecialScheme() && u.Scheme() != "file" {
+		origin = u.Protocol() + "//" + u.Host()
+	}
+	return map[string]any{"href": u.Href(false), "origin": origin, "protocol": u.Protocol(), "username": u.Username(),
+		"password": u.Password(), "host": u.Host(), "hostname": u.Hostname(), "port": u.Port(), "pathname": u.Pathname(),
+		"search": u.Search(), "hash": u.Hash()}
+}
+
+var urlParser = whatwg.NewParser(whatwg.WithPercentEncodeSinglePercentSign())
+
+func (n *natives) urlParse(input string, base goja.Value) map[string]any {
+	var u *whatwg.Url
+	var err error
+	if base == nil || goja.IsUndefined(base) {
+		u, err = urlParser.Parse(input)
+	} else {
+		u, err = urlParser.ParseRef(base.String(), input)
+	}
+	if err != nil {
+		n.typeError("Invalid URL string.")
+	}
+	return urlObject(u)
+}
+
+func (n *natives) urlSet(href, field, value string) map[string]any {
+	u, err := urlParser.Parse(href)
+	if err != nil {
+		n.typeError("Invalid URL string.")
+	}
+	switch field {
+	case "href":
+		if u, err = urlParser.Parse(value); err != nil {
+			n.typeError("Invalid URL string.")
+		}
+	case "protocol":
+		u.SetProtocol(value)
+	case "username":
+		u.SetUsername(value)
+	case "password":
+		u.SetPassword(value)
+	case "host":
+		u.SetHost(value)
+	case "hostname":
+		u.SetHostname(value)
+	case "port":
+		u.SetPort(value)
+	case "pathname":
+		u.SetPathname(value)
+	case "search":
+		u.SetSearch(value)
+	case "hash":
+		u.SetHash(value)
+	}
+	return urlObject(u)
+}
+
+func (n *natives) utf8Decode(ab goja.ArrayBuffer, fatal, ignoreBOM bool) string {
+	b := ab.Bytes()
+	if !ignoreBOM {
+		b = bytes.TrimPrefix(b, []byte{0xEF, 0xBB, 0xBF})
+	}
+	if fatal && !utf8.Valid(b) {
+		n.typeError("The encoded data was not valid for encoding utf-8")
+	}
+	return strings.ToValidUTF8(string(b), "\uFFFD")
+}
+
+func (n *natives) atob(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\t' || r == '\n' || r == '\f' || r == '\r' {
+			return -1
+		}
+		return r
+	}, s)
+	if len(s)%4 == 0 {
+		s = strings.TrimSuffix(strings.TrimSuffix(s, "="), "=")
+	}
+	b, err := base64.RawStdEncoding.DecodeString(s)
+	if err != nil || len(s)%4 == 1 {
+		panic(n.in.vm.NewGoError(fmt.Errorf("InvalidCharacterError: atob() called with invalid base64-encoded data")))
+	}
+	// Each byte becomes one UTF-16 code unit (a "binary string").
+	runes := make([]rune, len(b))
+	for i, c := range b {
+		runes[i] = rune(c)
+	}
+	return string(runes)
+}
+
+func (n *natives) btoa(s string) string {
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		if r > 0xFF {
+			panic(n.in.vm.NewGoError(fmt.Errorf("InvalidCharacterError: btoa() can only operate on characters in the Latin1 (ISO/IEC 8859-1) range")))
+		}
+		b = append(b, byte(r))
+	}
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+func (n *natives) digest(alg string, ab goja.ArrayBuffer) goja.ArrayBuffer {
+	var h hash.Hash
+	switch strings.ToUpper(strings.ReplaceAll(alg, "-", "")) {
+	case "SHA1":
+		h = sha1.New()
+	case "SHA256":
+		h = sha256.New()
+	case "SHA384":
+		h = sha512.New384()
+	case "SHA512":
+		h = sha512.New()
+	case "MD5":
+		h = md5.New()
+	default:
+		panic(n.in.vm.NewGoError(fmt.Errorf("NotSupportedError: Unrecognized name.")))
+	}
+	h.Write(ab.Bytes())
+	return n.in.vm.NewArrayBuffer(h.Sum(nil))
+}
+
+func (n *natives) setTimer(ms float64, fn goja.Callable, repeat bool) int64 {
+	n.nextTimer++
+	d := time.Duration(max(ms, 0) * float64(time.Millisecond))
+	n.in.mu.Lock()
+	gen := n.in.gen
+	n.in.mu.Unlock()
+	n.in.setTimer(gen, n.nextTimer, d, fn, repeat)
+	return n.nextTimer
+}
+
+// fetchInit is an outgoing request as the prelude describes it.
+type fetchInit struct {
+	Method   string
+	URL      string
+	Headers  [][]string
+	Body     goja.ArrayBuffer
+	Redirect string
+}
+
+func (n *natives) request(init *goja.Object) (*http.Request, string) {
+	var fi fetchInit
+	if err := n.in.vm.ExportTo(init, &fi); err != nil {
+		n.typeError("fetch: %v", err)
+	}
+	var body io.Reader
+	if b := fi.Body.Bytes(); b != nil {
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(n.in.ctx, fi.Method, fi.URL, body)
+	if err != nil {
+		n.typeError("fetch: %v", err)
+	}
+	for _, kv := range fi.Headers {
+		if strings.EqualFold(kv[0], "host") {
+			req.Host = kv[1]
+			continue
+		}
+		req.Header.Add(kv[0], kv[1])
+	}
+	return req, fi.Redirect
+}
+
+// async runs do on a goroutine and settles the returned promise with its response on the loop.
+func (n *natives) async(do func() (*http.Response, error)) *goja.Promise {
+	in := n.in
+	n.subrequests++
+	p, resolve, reject := in.vm.NewPromise()
+	if n.subrequests > maxSubrequests {
+		reject(in.vm.NewGoError(fmt.Errorf("Too many subrequests (at most %d per request)", maxSubrequests)))
+		return p
+	}
+	in.mu.Lock()
+	gen := in.gen
+	in.mu.Unlock()
+	in.pending++
+	go func() {
+		res, err := do()
+		var body []byte
+		if err == nil {
+			body, err = io.ReadAll(io.LimitReader(res.Body, maxRequestBody))
+			res.Body.Close()
+		}
+		in.post(gen, func() {
+			in.pending--
+			if err != nil {
+				reject(in.vm.NewTypeError(fmt.Sprintf("fetch failed: %v", err)))
+				return
+			}
+			headers := make([]any, 0, len(res.Header))
+			for k, vs := range res.Header {
+				for _, v := range vs {
+					headers = append(headers, []any{strings.ToLower(k), v})
+				}
+			}
+			url := ""
+			if res.Request != nil {
+				url = res.Request.URL.String()
+			}
+			resolve(in.vm.ToValue(map[string]any{"status": res.StatusCode, "statusText": strings.TrimSpace(strings.TrimPrefix(res.Status, fmt.Sprint(res.StatusCode))),
+				"headers": headers, "body": in.vm.NewArrayBuffer(body), "url": url}))
+		})
+	}()
+	return p
+}
+
+func (n *natives) fetch(init *goja.Object) *goja.Promise {
+	req, redirect := n.request(init)
+	client := *n.in.w.engine.cfg.Fetch
+	switch redirect {
+	case "manual":
+		client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	case "error":
+		client.CheckRedirect = func(*http.Request, []*http.Request) error { return fmt.Errorf("redirect was not allowed") }
+	}
+	return n.async(func() (*http.Response, error) { return client.Do(req) })
+}
+
+func (n *natives) service(binding string, init *goja.Object) *goja.Promise {
+	var target map[string]string
+	for _, b := range n.in.w.spec.Bindings {
+		if b.Name == binding && b.Type == "service" {
+			target = b.Target
+		}
+	}
+	disp := n.in.w.engine.cfg.Services
+	if target == nil || disp == nil {
+		panic(n.in.vm.NewGoError(fmt.Errorf("service binding %s is not yet supported by Weft", binding)))
+	}
+	req, _ := n.request(init)
+	ctx := context.WithoutCancel(n.in.ctx)
+	return n.async(func() (*http.Response, error) { return disp.DispatchService(ctx, target["service"], target["environment"], req) })
+}

@@ -1,0 +1,50 @@
+// Headers with workerd's behaviour: lowercase names, sorted iteration, set-cookie kept apart.
+const tokenRe = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+function normName(name) {
+  name = String(name);
+  if (!tokenRe.test(name)) throw new TypeError(`Invalid header name: "${name}"`);
+  return name.toLowerCase();
+}
+function normValue(value) {
+  value = String(value).replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "");
+  if (/[\0\r\n]/.test(value)) throw new TypeError("Invalid header value.");
+  return value;
+}
+class Headers {
+  constructor(init) {
+    this._map = new Map();
+    if (init == null) return;
+    if (init instanceof Headers) { init._map.forEach((vs, k) => this._map.set(k, vs.slice())); return; }
+    if (typeof init !== "object") throw new TypeError("Failed to construct 'Headers': The provided value is not of type 'HeadersInit'.");
+    if (typeof init[Symbol.iterator] === "function") {
+      for (const pair of init) {
+        const p = [...pair];
+        if (p.length !== 2) throw new TypeError("Header pairs must contain exactly two items");
+        this.append(p[0], p[1]);
+      }
+    } else for (const k of Object.keys(init)) this.append(k, init[k]);
+  }
+  append(name, value) {
+    const k = normName(name), v = normValue(value);
+    const vs = this._map.get(k);
+    if (vs) vs.push(v); else this._map.set(k, [v]);
+  }
+  set(name, value) { this._map.set(normName(name), [normValue(value)]); }
+  delete(name) { this._map.delete(normName(name)); }
+  get(name) { const vs = this._map.get(normName(name)); return vs ? vs.join(", ") : null; }
+  getAll(name) { return (this._map.get(normName(name)) || []).slice(); }
+  getSetCookie() { return (this._map.get("set-cookie") || []).slice(); }
+  has(name) { return this._map.has(normName(name)); }
+  *entries() {
+    for (const k of [...this._map.keys()].sort()) {
+      if (k === "set-cookie") for (const v of this._map.get(k)) yield [k, v];
+      else yield [k, this._map.get(k).join(", ")];
+    }
+  }
+  *keys() { for (const [k] of this.entries()) yield k; }
+  *values() { for (const [, v] of this.entries()) yield v; }
+  forEach(fn, thisArg) { for (const [k, v] of this.entries()) fn.call(thisArg, v, k, this); }
+  [Symbol.iterator]() { return this.entries(); }
+  get [Symbol.toStringTag]() { return "Headers"; }
+}
+define("Headers", Headers);

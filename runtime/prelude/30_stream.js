@@ -1,0 +1,118 @@
+// A small ReadableStream: start/pull/cancel sources, one reader, async iteration. Enough for bodies;
+// the full Streams API arrives with the runtime-fidelity work.
+class ReadableStream {
+  constructor(source = {}) {
+    this._source = source;
+    this._queue = [];
+    this._waiting = [];
+    this._closed = false;
+    this._error = undefined;
+    this._locked = false;
+    this._pulling = false;
+    const self = this;
+    this._controller = {
+      enqueue(chunk) { self._enqueue(chunk); },
+      close() { self._close(); },
+      error(e) { self._fail(e); },
+      get desiredSize() { return self._queue.length ? 0 : 1; },
+    };
+    if (source.start) {
+      Promise.resolve(source.start(this._controller)).catch((e) => this._fail(e));
+    }
+  }
+  get locked() { return this._locked; }
+  _enqueue(chunk) {
+    if (this._closed) throw new TypeError("This ReadableStream is closed.");
+    const w = this._waiting.shift();
+    if (w) w.resolve({ value: chunk, done: false }); else this._queue.push(chunk);
+  }
+  _close() {
+    this._closed = true;
+    if (!this._queue.length) for (const w of this._waiting.splice(0)) w.resolve({ value: undefined, done: true });
+  }
+  _fail(e) {
+    this._error = e === undefined ? new Error("stream errored") : e;
+    this._queue = [];
+    for (const w of this._waiting.splice(0)) w.reject(this._error);
+  }
+  _pull() {
+    if (!this._source.pull || this._pulling || this._closed || this._error) return;
+    this._pulling = true;
+    Promise.resolve().then(() => this._source.pull(this._controller)).then(() => {
+      this._pulling = false;
+      if (this._waiting.length && !this._queue.length) this._pull();
+    }, (e) => this._fail(e));
+  }
+  _read() {
+    if (this._queue.length) {
+      const value = this._queue.shift();
+      if (this._closed && !this._queue.length) for (const w of this._waiting.splice(0)) w.resolve({ value: undefined, done: true });
+      return Promise.resolve({ value, done: false });
+    }
+    if (this._error) return Promise.reject(this._error);
+    if (this._closed) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve, reject) => { this._waiting.push({ resolve, reject }); this._pull(); });
+  }
+  getReader() {
+    if (this._locked) throw new TypeError("ReadableStream is locked to a reader");
+    this._locked = true;
+    const s = this;
+    return {
+      read: () => s._read(),
+      releaseLock() { s._locked = false; },
+      cancel: (r) => s.cancel(r),
+      get closed() { return new Promise((res) => { if (s._closed) res(); }); },
+    };
+  }
+  cancel(reason) {
+    this._closed = true;
+    this._queue = [];
+    for (const w of this._waiting.splice(0)) w.resolve({ value: undefined, done: true });
+    return Promise.resolve(this._source.cancel && this._source.cancel(reason));
+  }
+  tee() {
+    const r = this.getReader();
+    const a = [], b = [];
+    const mk = (mine) => new ReadableStream({
+      pull: async (c) => {
+        if (!mine.length) {
+          const { value, done } = await r.read();
+          if (done) { a.push(null); b.push(null); } else { a.push(value); b.push(value); }
+        }
+        const v = mine.shift();
+        if (v === null) c.close(); else c.enqueue(v);
+      },
+    });
+    return [mk(a), mk(b)];
+  }
+  // A hand-written async iterator: the prelude is not lowered, and goja has no async generators.
+  [Symbol.asyncIterator]() {
+    const r = this.getReader();
+    return {
+      next: () => r.read().then((res) => { if (res.done) r.releaseLock(); return res; }),
+      return: (value) => { r.releaseLock(); return Promise.resolve({ value, done: true }); },
+      [Symbol.asyncIterator]() { return this; },
+    };
+  }
+  values() { return this[Symbol.asyncIterator](); }
+  get [Symbol.toStringTag]() { return "ReadableStream"; }
+}
+define("ReadableStream", ReadableStream);
+
+// readAll collects a stream of byte (or string) chunks into one Uint8Array.
+async function readAll(stream) {
+  const parts = [];
+  let size = 0;
+  const r = stream.getReader();
+  for (;;) {
+    const { value, done } = await r.read();
+    if (done) break;
+    const chunk = typeof value === "string" ? new TextEncoder().encode(value) : new Uint8Array(bytesOf(value));
+    parts.push(chunk);
+    size += chunk.length;
+  }
+  const out = new Uint8Array(size);
+  let off = 0;
+  for (const p of parts) { out.set(p, off); off += p.length; }
+  return out;
+}

@@ -1,0 +1,122 @@
+// Request and Response, with workerd's defaults (content-type of string and JSON bodies, status checks).
+function extractBody(body) {
+  if (body == null) return { body: null, type: null };
+  if (typeof body === "string") return { body: new TextEncoder().encode(body), type: "text/plain;charset=UTF-8" };
+  if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return { body: new Uint8Array(bytesOf(body)), type: null };
+  if (body instanceof URLSearchParams) return { body: new TextEncoder().encode(body.toString()), type: "application/x-www-form-urlencoded;charset=UTF-8" };
+  if (body instanceof ReadableStream) return { body, type: null };
+  return { body: new TextEncoder().encode(String(body)), type: "text/plain;charset=UTF-8" };
+}
+
+class Body {
+  _initBody(body, headers) {
+    const { body: b, type } = extractBody(body);
+    this._body = b;
+    this._used = false;
+    if (type && !headers.has("content-type")) headers.set("content-type", type);
+  }
+  get body() {
+    if (this._body === null) return null;
+    if (this._body instanceof ReadableStream) return this._body;
+    const bytes = this._body;
+    this._body = new ReadableStream({ start(c) { c.enqueue(bytes); c.close(); } });
+    return this._body;
+  }
+  get bodyUsed() { return this._used; }
+  async _bytes() {
+    if (this._used) throw new TypeError("Body has already been used. It can only be used once. Use tee() first if you need to read it twice.");
+    this._used = true;
+    if (this._body === null) return new Uint8Array(0);
+    if (this._body instanceof ReadableStream) return readAll(this._body);
+    return this._body;
+  }
+  async arrayBuffer() { const b = await this._bytes(); return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength); }
+  async bytes() { return new Uint8Array(await this.arrayBuffer()); }
+  async text() { return new TextDecoder().decode(await this._bytes()); }
+  async json() { return JSON.parse(await this.text()); }
+  async formData() {
+    const type = this.headers.get("content-type") || "";
+    if (!type.startsWith("application/x-www-form-urlencoded")) throw new TypeError("formData() supports application/x-www-form-urlencoded bodies in this version of Weft");
+    return new URLSearchParams(await this.text());
+  }
+  _cloneBody() {
+    if (this._used) throw new TypeError("Body has already been used. It can only be used once.");
+    if (this._body instanceof ReadableStream) {
+      const [a, b] = this._body.tee();
+      this._body = a;
+      return b;
+    }
+    return this._body;
+  }
+}
+
+const nullBodyStatus = [101, 204, 205, 304];
+const redirectStatus = [301, 302, 303, 307, 308];
+const standardMethods = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH"];
+
+class Request extends Body {
+  constructor(input, init = {}) {
+    super();
+    const src = input instanceof Request ? input : null;
+    this.url = src ? src.url : new URL(String(input)).href;
+    let method = init.method !== undefined ? String(init.method) : src ? src.method : "GET";
+    if (standardMethods.includes(method.toUpperCase())) method = method.toUpperCase();
+    if (!tokenRe.test(method)) throw new TypeError(`Invalid HTTP method: "${method}"`);
+    this.method = method;
+    this.headers = new Headers(init.headers !== undefined ? init.headers : src ? src.headers : undefined);
+    this.redirect = init.redirect || (src ? src.redirect : "follow");
+    this.signal = init.signal || (src ? src.signal : null);
+    this.cf = init.cf || (src ? src.cf : undefined);
+    let body = init.body !== undefined ? init.body : src ? src._cloneBody() : null;
+    if (body != null && (method === "GET" || method === "HEAD")) throw new TypeError("Request with a GET or HEAD method cannot have a body.");
+    this._initBody(body, this.headers);
+  }
+  clone() { return new Request(this); }
+  get [Symbol.toStringTag]() { return "Request"; }
+}
+
+class Response extends Body {
+  constructor(body = null, init = {}) {
+    super();
+    const status = init.status === undefined ? 200 : Number(init.status);
+    if (!Number.isInteger(status) || status < 101 || status > 599) throw new RangeError("Responses may only be constructed with status codes in the range 200 to 599, inclusive.");
+    if (body != null && nullBodyStatus.includes(status)) throw new TypeError("Response with null body status (101, 204, 205, or 304) cannot have a body.");
+    this.status = status;
+    this.statusText = init.statusText === undefined ? "" : String(init.statusText);
+    this.headers = new Headers(init.headers);
+    this.type = "default";
+    this.url = "";
+    this.redirected = false;
+    this.webSocket = init.webSocket || null;
+    this.cf = init.cf;
+    this._initBody(body, this.headers);
+  }
+  get ok() { return this.status >= 200 && this.status < 300; }
+  clone() {
+    const r = new Response(null, { status: this.status, statusText: this.statusText, headers: this.headers });
+    r._body = this._cloneBody();
+    r.url = this.url;
+    r.redirected = this.redirected;
+    return r;
+  }
+  static json(data, init = {}) {
+    const body = JSON.stringify(data);
+    if (body === undefined) throw new TypeError("Value is not JSON serializable");
+    const headers = new Headers(init.headers);
+    if (!headers.has("content-type")) headers.set("content-type", "application/json");
+    return new Response(body, { ...init, headers });
+  }
+  static redirect(url, status = 302) {
+    if (!redirectStatus.includes(status)) throw new RangeError("Invalid redirect status code " + status);
+    return new Response(null, { status, headers: { location: new URL(String(url)).href } });
+  }
+  static error() {
+    const r = new Response(null, { status: 200 });
+    r.status = 0;
+    r.type = "error";
+    return r;
+  }
+  get [Symbol.toStringTag]() { return "Response"; }
+}
+define("Request", Request);
+define("Response", Response);

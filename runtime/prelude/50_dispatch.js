@@ -1,0 +1,96 @@
+// fetch, env, and the dispatcher the Go side calls for each request.
+async function fetchImpl(input, init) {
+  const req = new Request(input, init);
+  const body = req._body === null ? null : (await req._bytes()).slice().buffer;
+  const res = await __weft.fetch({ method: req.method, url: req.url, headers: [...req.headers], body, redirect: req.redirect });
+  const r = new Response(nullBodyStatus.includes(res.status) ? null : res.body, { status: res.status, statusText: res.statusText, headers: res.headers });
+  r.url = res.url;
+  r.redirected = res.url !== "" && res.url !== req.url;
+  return r;
+}
+define("fetch", (input, init) => fetchImpl(input, init));
+
+const listeners = {};
+define("addEventListener", (type, fn) => { (listeners[type] = listeners[type] || []).push(fn); });
+define("removeEventListener", (type, fn) => { listeners[type] = (listeners[type] || []).filter((f) => f !== fn); });
+
+function serviceBinding(name) {
+  return {
+    async fetch(input, init) {
+      const req = new Request(input, init);
+      const body = req._body === null ? null : (await req._bytes()).slice().buffer;
+      const res = await __weft.service(name, { method: req.method, url: req.url, headers: [...req.headers], body, redirect: "manual" });
+      return new Response(nullBodyStatus.includes(res.status) ? null : res.body, { status: res.status, statusText: res.statusText, headers: res.headers });
+    },
+  };
+}
+
+// Bindings of kinds a later release implements are present (so scripts can check for them) but throw on use.
+function pendingBinding(name, type) {
+  return new Proxy({}, {
+    get(_, prop) {
+      if (typeof prop === "symbol" || prop === "then" || prop === "toJSON") return undefined;
+      return () => { throw new Error(`${type} binding ${name} is not yet supported by Weft`); };
+    },
+  });
+}
+
+function makeEnv(desc) {
+  const env = {};
+  for (const v of desc.vars) env[v.name] = v.json ? JSON.parse(v.value) : v.value;
+  for (const b of desc.bindings) env[b.name] = b.type === "service" ? serviceBinding(b.name) : pendingBinding(b.name, b.type);
+  return env;
+}
+
+async function exportResponse(res) {
+  if (!(res instanceof Response)) throw new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'.");
+  if (res.type === "error") throw new TypeError("Return value from serve handler must not be an error response (like Response.error())");
+  const body = res._body === null ? null : (await res._bytes()).slice().buffer;
+  return { status: res.status, headers: [...res.headers], body };
+}
+
+// __weft_setup runs before the worker's own code; check runs after it and finds the fetch handler.
+G.__weft_setup = function (format, envDesc) {
+  const env = makeEnv(envDesc);
+  if (format === "service-worker") for (const k of Object.keys(env)) define(k, env[k]);
+  let handler = null;
+  let waits = [];
+  const ctx = { waitUntil(p) { waits.push(Promise.resolve(p)); }, passThroughOnException() {}, props: {} };
+  return {
+    check() {
+      if (format === "modules") {
+        const mod = G.__weft_exports || {};
+        handler = mod.default;
+        const fetchFn = handler && (typeof handler === "function" ? handler.prototype && handler.prototype.fetch : handler.fetch);
+        if (typeof fetchFn !== "function") throw new Error("No fetch handler: export default { async fetch(request, env, ctx) { ... } }");
+      } else if (!(listeners.fetch || []).length) {
+        throw new Error('No fetch handler: call addEventListener("fetch", (event) => event.respondWith(...))');
+      }
+    },
+    async handle(init) {
+      waits = [];
+      const request = new Request(init.url, { method: init.method, headers: init.headers, body: init.body });
+      let res;
+      if (format === "modules") {
+        if (typeof handler === "function") res = await new handler(ctx, env).fetch(request);
+        else res = await handler.fetch(request, env, ctx);
+      } else {
+        let responded = null;
+        const event = {
+          type: "fetch", request,
+          respondWith(r) { if (responded) throw new Error("respondWith() was already called"); responded = Promise.resolve(r); },
+          waitUntil: ctx.waitUntil, passThroughOnException() {},
+        };
+        for (const l of listeners.fetch) l.call(G, event);
+        if (!responded) throw new Error("No response: the fetch listener did not call event.respondWith()");
+        res = await responded;
+      }
+      return exportResponse(res);
+    },
+    async settle() {
+      const results = await Promise.allSettled(waits);
+      waits = [];
+      for (const r of results) if (r.status === "rejected") __weft.log("exception", "Uncaught (in waitUntil) " + ((r.reason && r.reason.stack) || String(r.reason)));
+    },
+  };
+};

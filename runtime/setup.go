@@ -1,0 +1,143 @@
+package runtime
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/dop251/goja"
+)
+
+//go:embed prelude/*.js
+var preludeFS embed.FS
+
+// prelude is the Web APIs written in JavaScript, compiled once for every runtime.
+var prelude = sync.OnceValues(func() (*goja.Program, error) {
+	entries, err := preludeFS.ReadDir("prelude")
+	if err != nil {
+		return nil, err
+	}
+	var src strings.Builder
+	for _, e := range entries { // files are numbered so that order is explicit
+		b, err := preludeFS.ReadFile("prelude/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(&src, "\n// --- %s\n%s", e.Name(), b)
+	}
+	return goja.Compile("weft:prelude.js", "(function(__weft){\n"+src.String()+"\n})", true)
+})
+
+// newInstance builds a runtime: Web APIs, env, then the worker's own top-level code.
+func (w *Worker) newInstance() (*instance, error) {
+	pre, err := prelude()
+	if err != nil {
+		return nil, fmt.Errorf("runtime: prelude: %w", err)
+	}
+	vm := goja.New()
+	vm.SetMaxCallStackSize(maxCallStack)
+	vm.SetFieldNameMapper(goja.UncapFieldNameMapper())
+	in := &instance{w: w, vm: vm, wake: make(chan struct{}, 1)}
+	in.natives = &natives{in: in}
+	in.begin(context.Background(), startupCPULimit)
+	err = in.runJS(func() error {
+		fn, err := vm.RunProgram(pre)
+		if err != nil {
+			return err
+		}
+		install, _ := goja.AssertFunction(fn)
+		if _, err := install(goja.Undefined(), in.natives.object(vm)); err != nil {
+			return err
+		}
+		setup, _ := goja.AssertFunction(vm.Get("__weft_setup"))
+		api, err := setup(goja.Undefined(), vm.ToValue(w.spec.Bundle.Format), w.envValue(vm))
+		if err != nil {
+			return err
+		}
+		obj := api.ToObject(vm)
+		in.handle, _ = goja.AssertFunction(obj.Get("handle"))
+		in.settle, _ = goja.AssertFunction(obj.Get("settle"))
+		if _, err := vm.RunProgram(w.program); err != nil {
+			return in.asJSError(err)
+		}
+		check, _ := goja.AssertFunction(obj.Get("check"))
+		if _, err := check(goja.Undefined()); err != nil {
+			return in.asJSError(err)
+		}
+		return nil
+	})
+	in.end()
+	if err != nil {
+		return nil, fmt.Errorf("%s failed to start: %w", w.spec.Label, startError(err))
+	}
+	return in, nil
+}
+
+func startError(err error) error {
+	if je, ok := err.(*jsError); ok {
+		return fmt.Errorf("%s", je.stack)
+	}
+	return err
+}
+
+// envValue describes env for the prelude: variables, secrets and bindings.
+func (w *Worker) envValue(vm *goja.Runtime) goja.Value {
+	vars := make([]map[string]any, 0, len(w.spec.Vars)+len(w.spec.Secrets))
+	for _, v := range w.spec.Vars {
+		vars = append(vars, map[string]any{"name": v.Name, "json": v.JSON, "value": v.Value})
+	}
+	names := make([]string, 0, len(w.spec.Secrets))
+	for n := range w.spec.Secrets {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		vars = append(vars, map[string]any{"name": n, "json": false, "value": w.spec.Secrets[n]})
+	}
+	bindings := make([]map[string]any, 0, len(w.spec.Bindings))
+	for _, b := range w.spec.Bindings {
+		bindings = append(bindings, map[string]any{"name": b.Name, "type": b.Type})
+	}
+	return vm.ToValue(map[string]any{"vars": vars, "bindings": bindings})
+}
+
+// requestInit is the incoming request as the prelude's Request constructor takes it.
+func (in *instance) requestInit(r *http.Request, body []byte) goja.Value {
+	headers := make([]any, 0, len(r.Header)+1)
+	headers = append(headers, []any{"host", r.Host})
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			headers = append(headers, []any{strings.ToLower(k), v})
+		}
+	}
+	init := map[string]any{"method": r.Method, "url": requestURL(r), "headers": headers}
+	if body != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
+		init["body"] = in.vm.NewArrayBuffer(body)
+	}
+	return in.vm.ToValue(init)
+}
+
+// exportResponse reads the prelude's exported response: {status, headers: [[k, v]], body: ArrayBuffer|null}.
+func (in *instance) exportResponse(v goja.Value) (*response, error) {
+	obj := v.ToObject(in.vm)
+	res := &response{status: int(obj.Get("status").ToInteger())}
+	var hs [][]string
+	if err := in.vm.ExportTo(obj.Get("headers"), &hs); err != nil {
+		return nil, fmt.Errorf("runtime: response headers: %w", err)
+	}
+	for _, kv := range hs {
+		res.headers = append(res.headers, [2]string{kv[0], kv[1]})
+	}
+	if b := obj.Get("body"); b != nil && !goja.IsNull(b) && !goja.IsUndefined(b) {
+		ab, ok := b.Export().(goja.ArrayBuffer)
+		if !ok {
+			return nil, fmt.Errorf("runtime: response body is %T", b.Export())
+		}
+		res.body = ab.Bytes()
+	}
+	return res, nil
+}

@@ -1,0 +1,207 @@
+package runtime
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/dop251/goja"
+)
+
+// Worker runs one version: a compiled program and a pool of runtimes that have evaluated it.
+type Worker struct {
+	engine  *Engine
+	spec    WorkerSpec
+	program *goja.Program
+	idle    chan *instance
+}
+
+// get takes an idle runtime or starts a new one; a runtime never serves two requests at once.
+func (w *Worker) get() (*instance, error) {
+	select {
+	case in := <-w.idle:
+		return in, nil
+	default:
+		return w.newInstance()
+	}
+}
+
+// put returns a healthy runtime to the pool (module state lives on in it, as in Workers).
+func (w *Worker) put(in *instance) {
+	if in.broken {
+		return
+	}
+	select {
+	case w.idle <- in:
+	default:
+	}
+}
+
+func (w *Worker) drain() {
+	for {
+		select {
+		case <-w.idle:
+		default:
+			return
+		}
+	}
+}
+
+// response is what a fetch handler produced, in Go terms.
+type response struct {
+	status  int
+	headers [][2]string
+	body    []byte
+}
+
+// run serves one request on one runtime and returns its response; waitUntil work continues on the
+// runtime in the background, which then goes back to the pool.
+func (w *Worker) run(ctx context.Context, r *http.Request) (*response, error) {
+	body, err := readBody(r)
+	if err != nil {
+		return nil, err
+	}
+	in, err := w.get()
+	if err != nil {
+		return nil, err
+	}
+	gen := in.begin(ctx, w.spec.CPULimit)
+	var p *goja.Promise
+	err = in.runJS(func() error {
+		init := in.requestInit(r, body)
+		v, err := in.handle(goja.Undefined(), init)
+		if err != nil {
+			return in.asJSError(err)
+		}
+		p = v.Export().(*goja.Promise)
+		return nil
+	})
+	var res goja.Value
+	if err == nil {
+		res, err = in.await(gen, p, w.spec.WallLimit)
+	}
+	if err != nil {
+		in.end()
+		w.put(in)
+		return nil, err
+	}
+	out, err := in.exportResponse(res)
+	go w.finish(in, gen)
+	return out, err
+}
+
+// finish settles ctx.waitUntil promises (bounded by the wall limit), then recycles the runtime.
+func (w *Worker) finish(in *instance, gen uint64) {
+	in.ctx = context.WithoutCancel(in.ctx)
+	var p *goja.Promise
+	err := in.runJS(func() error {
+		v, err := in.settle(goja.Undefined())
+		if err == nil {
+			p, _ = v.Export().(*goja.Promise)
+		}
+		return err
+	})
+	if err == nil && p != nil {
+		_, err = in.await(gen, p, w.spec.WallLimit)
+	}
+	if err != nil && !errors.Is(err, errNeverResolve) {
+		in.logException(err)
+	}
+	in.end()
+	w.put(in)
+}
+
+func readBody(r *http.Request) ([]byte, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
+	b, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
+	if err != nil {
+		return nil, fmt.Errorf("read request body: %w", err)
+	}
+	if len(b) > maxRequestBody {
+		return nil, errBodyTooLarge
+	}
+	return b, nil
+}
+
+var errBodyTooLarge = errors.New("request body is too large")
+
+func requestURL(r *http.Request) string {
+	if r.URL.IsAbs() {
+		return r.URL.String()
+	}
+	scheme := "http"
+	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + r.URL.RequestURI()
+}
+
+// ServeHTTP runs the fetch handler for an HTTP request.
+func (w *Worker) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	res, err := w.run(r.Context(), r)
+	if err != nil {
+		w.fail(rw, err)
+		return
+	}
+	h := rw.Header()
+	for _, kv := range res.headers {
+		h.Add(kv[0], kv[1])
+	}
+	if h.Get("Content-Length") == "" && res.body != nil {
+		h.Set("Content-Length", strconv.Itoa(len(res.body)))
+	}
+	rw.WriteHeader(res.status)
+	rw.Write(res.body)
+}
+
+// fail answers a request whose handler failed, logging why; the client sees no stack.
+func (w *Worker) fail(rw http.ResponseWriter, err error) {
+	id := requestID()
+	status, msg := http.StatusInternalServerError, "Worker threw exception"
+	switch {
+	case errors.Is(err, errBodyTooLarge):
+		status, msg = http.StatusRequestEntityTooLarge, "Request body is too large"
+	case errors.Is(err, errCPULimit):
+		status, msg = http.StatusServiceUnavailable, "Worker exceeded CPU time limit"
+	case errors.Is(err, errWallLimit), errors.Is(err, errNeverResolve):
+		status, msg = http.StatusInternalServerError, err.Error()
+	}
+	w.logException(fmt.Errorf("%w (request %s)", err, id))
+	rw.Header().Set("Content-Type", "text/plain;charset=UTF-8")
+	rw.WriteHeader(status)
+	fmt.Fprintf(rw, "%s (request %s)\n", msg, id)
+}
+
+func requestID() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Fetch runs the handler in-process and returns its response (service bindings, tests).
+func (w *Worker) Fetch(ctx context.Context, r *http.Request) (*http.Response, error) {
+	res, err := w.run(ctx, r)
+	if err != nil {
+		var je *jsError
+		if errors.As(err, &je) {
+			w.logException(err)
+			return nil, errors.New(je.message)
+		}
+		return nil, err
+	}
+	h := http.Header{}
+	for _, kv := range res.headers {
+		h.Add(kv[0], kv[1])
+	}
+	return &http.Response{StatusCode: res.status, Status: strconv.Itoa(res.status) + " " + http.StatusText(res.status), Header: h,
+		Body: io.NopCloser(bytes.NewReader(res.body)), ContentLength: int64(len(res.body)), Request: r}, nil
+}
