@@ -188,35 +188,28 @@ func (n *natives) setTimer(ms float64, fn goja.Callable, repeat bool) int64 {
 }
 
 // fetchInit is an outgoing request as the prelude describes it.
-type fetchInit struct {
-	Method   string
-	URL      string
-	Headers  [][]string
-	Body     goja.ArrayBuffer
-	Redirect string
-}
-
+// request builds a Go request from the prelude's {method, url, headers: [[k, v]], body, redirect}.
 func (n *natives) request(init *goja.Object) (*http.Request, string) {
-	var fi fetchInit
-	if err := n.in.vm.ExportTo(init, &fi); err != nil {
-		n.typeError("fetch: %v", err)
-	}
 	var body io.Reader
-	if b := fi.Body.Bytes(); b != nil {
-		body = bytes.NewReader(b)
+	if ab, ok := init.Get("body").Export().(goja.ArrayBuffer); ok {
+		body = bytes.NewReader(ab.Bytes())
 	}
-	req, err := http.NewRequestWithContext(n.in.ctx, fi.Method, fi.URL, body)
+	req, err := http.NewRequestWithContext(n.in.ctx, init.Get("method").String(), init.Get("url").String(), body)
 	if err != nil {
 		n.typeError("fetch: %v", err)
 	}
-	for _, kv := range fi.Headers {
+	var headers [][]string
+	if err := n.in.vm.ExportTo(init.Get("headers"), &headers); err != nil {
+		n.typeError("fetch: headers: %v", err)
+	}
+	for _, kv := range headers {
 		if strings.EqualFold(kv[0], "host") {
 			req.Host = kv[1]
 			continue
 		}
 		req.Header.Add(kv[0], kv[1])
 	}
-	return req, fi.Redirect
+	return req, init.Get("redirect").String()
 }
 
 // async runs do on a goroutine and settles the returned promise with its response on the loop.
@@ -287,5 +280,7 @@ func (n *natives) service(binding string, init *goja.Object) *goja.Promise {
 	}
 	req, _ := n.request(init)
 	ctx := context.WithoutCancel(n.in.ctx)
-	return n.async(func() (*http.Response, error) { return disp.DispatchService(ctx, target["service"], target["environment"], req) })
+	return n.async(func() (*http.Response, error) {
+		return disp.DispatchService(ctx, target["service"], target["environment"], req)
+	})
 }

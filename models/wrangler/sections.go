@@ -10,8 +10,8 @@ import (
 // topLevel is the whole file: a section, plus what only the top level may hold.
 type topLevel struct {
 	section
-	Migrations []migration         `toml:"migrations"`
-	Env        map[string]section  `toml:"env"`
+	Migrations []migration        `toml:"migrations"`
+	Env        map[string]section `toml:"env"`
 	// Fields Wrangler knows that do not change how Weft runs a Worker; decoded so they raise no warning.
 	AccountID  string `toml:"account_id"`
 	WorkersDev *bool  `toml:"workers_dev"`

@@ -1,0 +1,106 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// memLogs collects log entries, as the gateway's ring buffer does.
+type memLogs struct {
+	mu      sync.Mutex
+	entries []LogEntry
+}
+
+func (m *memLogs) Log(e LogEntry) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.entries = append(m.entries, e)
+}
+
+func (m *memLogs) text() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var b strings.Builder
+	for _, e := range m.entries {
+		b.WriteString(e.Level + " " + e.Message + "\n")
+	}
+	return b.String()
+}
+
+// engineServices dispatches service bindings to workers of the same engine, by service name; it is
+// the gateway's dispatcher in miniature.
+type engineServices struct {
+	mu      sync.Mutex
+	workers map[string]*Worker
+}
+
+func (s *engineServices) DispatchService(ctx context.Context, service, env string, r *http.Request) (*http.Response, error) {
+	s.mu.Lock()
+	w := s.workers[service]
+	s.mu.Unlock()
+	if w == nil {
+		return nil, fmt.Errorf("no service %s", service)
+	}
+	return w.Fetch(ctx, r)
+}
+
+type testEngine struct {
+	*Engine
+	logs     *memLogs
+	services *engineServices
+}
+
+func newTestEngine() *testEngine {
+	logs := &memLogs{}
+	svc := &engineServices{workers: map[string]*Worker{}}
+	return &testEngine{Engine: NewEngine(EngineConfig{Logs: logs, Services: svc}), logs: logs, services: svc}
+}
+
+// load builds a single-module worker and loads it under id.
+func (e *testEngine) load(t testing.TB, id, src string, mod func(*WorkerSpec)) *Worker {
+	t.Helper()
+	b, err := Build([]Module{{Name: "index.js", Content: src}}, "index.js")
+	if err != nil {
+		t.Fatalf("build %s: %v", id, err)
+	}
+	spec := WorkerSpec{ID: id, Label: id, Bundle: b}
+	if mod != nil {
+		mod(&spec)
+	}
+	w, err := e.Load(spec)
+	if err != nil {
+		t.Fatalf("load %s: %v", id, err)
+	}
+	e.services.mu.Lock()
+	e.services.workers[id] = w
+	e.services.mu.Unlock()
+	return w
+}
+
+type result struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func do(w http.Handler, method, url, body string, headers map[string]string) result {
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, url, rd)
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	w.ServeHTTP(rec, req)
+	return result{rec.Code, rec.Header(), rec.Body.String()}
+}
+
+func get(w http.Handler, url string) result { return do(w, "GET", url, "", nil) }
