@@ -93,25 +93,31 @@ func (w *Worker) run(ctx context.Context, r *http.Request) (*response, error) {
 		return nil, err
 	}
 	out, err := in.exportResponse(res)
-	go w.finish(in, gen)
-	return out, err
+	var waits *goja.Promise
+	if err == nil {
+		err = in.runJS(func() error {
+			v, err := in.settle(goja.Undefined())
+			if err == nil {
+				waits, _ = v.Export().(*goja.Promise)
+			}
+			return err
+		})
+	}
+	if waits == nil {
+		in.end()
+		w.put(in)
+		return out, err
+	}
+	go w.finish(in, gen, waits)
+	return out, nil
 }
 
-// finish settles ctx.waitUntil promises (bounded by the wall limit), then recycles the runtime.
-func (w *Worker) finish(in *instance, gen uint64) {
+// finish waits for ctx.waitUntil work (bounded by the wall limit), then recycles the runtime.
+func (w *Worker) finish(in *instance, gen uint64, waits *goja.Promise) {
+	in.mu.Lock()
 	in.ctx = context.WithoutCancel(in.ctx)
-	var p *goja.Promise
-	err := in.runJS(func() error {
-		v, err := in.settle(goja.Undefined())
-		if err == nil {
-			p, _ = v.Export().(*goja.Promise)
-		}
-		return err
-	})
-	if err == nil && p != nil {
-		_, err = in.await(gen, p, w.spec.WallLimit)
-	}
-	if err != nil && !errors.Is(err, errNeverResolve) {
+	in.mu.Unlock()
+	if _, err := in.await(gen, waits, w.spec.WallLimit); err != nil && !errors.Is(err, errNeverResolve) {
 		in.logException(err)
 	}
 	in.end()

@@ -26,11 +26,13 @@ function serviceBinding(name) {
 }
 
 // Bindings of kinds a later release implements are present (so scripts can check for them) but throw on use.
+const bindingKinds = { kv_namespace: "KV", durable_object_namespace: "Durable Object", r2_bucket: "R2", queue: "Queue" };
 function pendingBinding(name, type) {
+  const kind = bindingKinds[type] || type;
   return new Proxy({}, {
     get(_, prop) {
       if (typeof prop === "symbol" || prop === "then" || prop === "toJSON") return undefined;
-      return () => { throw new Error(`${type} binding ${name} is not yet supported by Weft`); };
+      return () => { throw new Error(`${kind} binding ${name} is not yet supported by Weft`); };
     },
   });
 }
@@ -87,10 +89,14 @@ G.__weft_setup = function (format, envDesc) {
       }
       return exportResponse(res);
     },
-    async settle() {
-      const results = await Promise.allSettled(waits);
+    // settle returns null when there is no waitUntil work, so the runtime goes straight back to the pool.
+    settle() {
+      if (!waits.length) return null;
+      const pending = waits;
       waits = [];
-      for (const r of results) if (r.status === "rejected") __weft.log("exception", "Uncaught (in waitUntil) " + ((r.reason && r.reason.stack) || String(r.reason)));
+      return Promise.allSettled(pending).then((results) => {
+        for (const r of results) if (r.status === "rejected") __weft.log("exception", "Uncaught (in waitUntil) " + ((r.reason && r.reason.stack) || String(r.reason)));
+      });
     },
   };
 };

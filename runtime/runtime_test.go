@@ -1,0 +1,305 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestDefaultsMatchWorkerd(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "hello", `export default { fetch(req) { return new Response("hi " + new URL(req.url).pathname, { headers: { "X-Made-By": "weft" } }) } }`, nil)
+	r := get(w, "http://hello.localhost/a")
+	if r.status != 200 || r.body != "hi /a" {
+		t.Fatalf("got %d %q", r.status, r.body)
+	}
+	if ct := r.header.Get("Content-Type"); ct != "text/plain;charset=UTF-8" {
+		t.Errorf("content-type %q", ct)
+	}
+	if r.header.Get("x-made-by") != "weft" {
+		t.Errorf("header lost: %v", r.header)
+	}
+}
+
+func TestTypeScriptModulesAndLowering(t *testing.T) {
+	b, err := Build([]Module{
+		{Name: "src/index.ts", Content: `import { Counter } from "./counter";
+import data from "./data.json";
+async function* gen(): AsyncGenerator<number> { for (let i = 1; i <= 3; i++) yield i; }
+export default {
+  async fetch(_req: Request, env: { GREETING: string }): Promise<Response> {
+    const c = new Counter();
+    let sum = 0;
+    for await (const n of gen()) sum += n;
+    c.add(sum);
+    return Response.json({ total: c.total, greeting: env.GREETING, name: data.name, big: String(2n ** 64n) });
+  },
+};`},
+		{Name: "src/counter.ts", Content: `export class Counter { #n = 0; add(x: number) { this.#n += x; } get total() { return this.#n; } }`},
+		{Name: "src/data.json", Content: `{"name":"weft"}`},
+	}, "src/index.ts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Format != "modules" {
+		t.Errorf("format %q", b.Format)
+	}
+	e := newTestEngine()
+	w, err := e.Load(WorkerSpec{ID: "ts", Label: "ts", Bundle: b, Vars: []Var{{Name: "GREETING", Value: "hey"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := get(w, "http://ts.localhost/")
+	if r.body != `{"total":6,"greeting":"hey","name":"weft","big":"18446744073709551616"}` {
+		t.Fatalf("got %d %q %s", r.status, r.body, e.logs.text())
+	}
+}
+
+func TestServiceWorkerSyntaxIsDetected(t *testing.T) {
+	b, err := Build([]Module{{Name: "sw.js", Content: `addEventListener("fetch", (e) => e.respondWith(new Response(typeof GREETING)));`}}, "sw.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Format != "service-worker" {
+		t.Fatalf("format %q", b.Format)
+	}
+	e := newTestEngine()
+	w, err := e.Load(WorkerSpec{ID: "sw", Bundle: b, Vars: []Var{{Name: "GREETING", Value: "x"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// In service-worker syntax, bindings are globals.
+	if r := get(w, "http://sw.localhost/"); r.body != "string" {
+		t.Fatalf("got %d %q", r.status, r.body)
+	}
+}
+
+func TestBuildErrorsNameFileAndLine(t *testing.T) {
+	_, err := Build([]Module{
+		{Name: "src/index.ts", Content: "import { x } from './util';\nexport default { fetch() { return new Response(x) } };"},
+		{Name: "src/util.ts", Content: "export const x = 1;\nexport const y = ;\n"},
+	}, "src/index.ts")
+	var be *BuildErrors
+	if !errors.As(err, &be) || !strings.Contains(err.Error(), "src/util.ts:2:") {
+		t.Fatalf("err = %v", err)
+	}
+	_, err = Build([]Module{{Name: "index.js", Content: "import './missing.js';"}}, "index.js")
+	if err == nil || !strings.Contains(err.Error(), "index.js:1:") || !strings.Contains(err.Error(), "missing.js") {
+		t.Fatalf("missing import: %v", err)
+	}
+	_, err = Build([]Module{{Name: "index.js", Content: "export default {}"}}, "main.js")
+	if err == nil || !strings.Contains(err.Error(), "main.js") {
+		t.Fatalf("missing main: %v", err)
+	}
+}
+
+func TestScriptThatCannotStartIsRefusedAtLoad(t *testing.T) {
+	for name, src := range map[string]string{
+		"throws at top level": `throw new Error("boom at startup"); export default {}`,
+		"no handler":          `export default { notFetch() {} }`,
+		"spins at startup":    `while (true) {} export default {}`,
+	} {
+		b, err := Build([]Module{{Name: "index.js", Content: src}}, "index.js")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = newTestEngine().Load(WorkerSpec{ID: name, Label: name, Bundle: b})
+		if err == nil {
+			t.Errorf("%s: loaded", name)
+		} else if !strings.Contains(err.Error(), "failed to start") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+func TestExceptionGives500AndSourceMappedStack(t *testing.T) {
+	b, err := Build([]Module{
+		{Name: "src/index.ts", Content: "import { fail } from './fail';\nexport default {\n  fetch() {\n    return fail();\n  },\n};\n"},
+		{Name: "src/fail.ts", Content: "// line 1\n\nexport function fail(): Response {\n  throw new Error(\"it broke\");\n}\n"},
+	}, "src/index.ts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newTestEngine()
+	w, err := e.Load(WorkerSpec{ID: "x", Label: "x", Bundle: b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := get(w, "http://x.localhost/")
+	if r.status != 500 || strings.Contains(r.body, "it broke") || !strings.Contains(r.body, "Worker threw exception") {
+		t.Fatalf("client sees %d %q", r.status, r.body)
+	}
+	logs := e.logs.text()
+	if !strings.Contains(logs, "Error: it broke") || !strings.Contains(logs, "src/fail.ts:4") {
+		t.Fatalf("log lacks a source-mapped stack:\n%s", logs)
+	}
+}
+
+func TestCPULimitEndsRunawayScriptOthersKeepServing(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "spin", `export default { fetch(req) {
+  if (new URL(req.url).pathname === "/spin") { for (;;) {} }
+  return new Response("fine");
+} }`, func(s *WorkerSpec) { s.CPULimit = 20 * time.Millisecond })
+	done := make(chan result)
+	go func() { done <- get(w, "http://spin.localhost/spin") }()
+	for i := 0; i < 5; i++ {
+		if r := get(w, "http://spin.localhost/"); r.body != "fine" {
+			t.Fatalf("healthy request got %d %q", r.status, r.body)
+		}
+	}
+	r := <-done
+	if r.status != 503 || !strings.Contains(r.body, "CPU time limit") {
+		t.Fatalf("runaway got %d %q", r.status, r.body)
+	}
+	if !strings.Contains(e.logs.text(), "CPU") {
+		t.Fatalf("no log line: %s", e.logs.text())
+	}
+	// The runtime that was interrupted is discarded, not reused.
+	if r := get(w, "http://spin.localhost/"); r.body != "fine" {
+		t.Fatalf("after limit: %d %q", r.status, r.body)
+	}
+}
+
+func TestCPULimitCountsJavaScriptNotWaiting(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "wait", `export default { async fetch() {
+  await new Promise((r) => setTimeout(r, 60));
+  return new Response("waited");
+} }`, func(s *WorkerSpec) { s.CPULimit = 20 * time.Millisecond })
+	if r := get(w, "http://wait.localhost/"); r.status != 200 || r.body != "waited" {
+		t.Fatalf("got %d %q", r.status, r.body)
+	}
+}
+
+func TestWallLimitForPromiseThatNeverSettles(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "hang", `export default { fetch() { return new Promise(() => {}); } }`, nil)
+	r := get(w, "http://hang.localhost/")
+	if r.status != 500 || !strings.Contains(r.body, "never") {
+		t.Fatalf("got %d %q", r.status, r.body)
+	}
+	w2 := e.load(t, "slow", `export default { fetch() { return new Promise((r) => setTimeout(() => r(new Response("late")), 5000)); } }`,
+		func(s *WorkerSpec) { s.WallLimit = 50 * time.Millisecond })
+	r = get(w2, "http://slow.localhost/")
+	if r.status != 500 {
+		t.Fatalf("got %d %q", r.status, r.body)
+	}
+}
+
+func TestProgramCompiledOncePerBundle(t *testing.T) {
+	e := newTestEngine()
+	b, err := Build([]Module{{Name: "index.js", Content: `export default { fetch() { return new Response("same") } }`}}, "index.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := e.Compiles()
+	for i := 0; i < 3; i++ { // three versions (e.g. staging, and production after a promote) of one bundle
+		w, err := e.Load(WorkerSpec{ID: fmt.Sprint("v", i), Bundle: b})
+		if err != nil {
+			t.Fatal(err)
+		}
+		get(w, "http://x.localhost/")
+	}
+	if n := e.Compiles() - before; n != 1 {
+		t.Fatalf("compiled %d times", n)
+	}
+}
+
+func TestModuleStateLivesInPooledRuntimeButNeverShared(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "state", `let served = 0; let busy = false;
+export default { async fetch() {
+  if (busy) return new Response("shared!", { status: 500 });
+  busy = true;
+  served++;
+  await new Promise((r) => setTimeout(r, 5));
+  busy = false;
+  return new Response(String(served));
+} }`, nil)
+	// One at a time: the same runtime serves again, so module state persists.
+	if a, b := get(w, "http://s.localhost/").body, get(w, "http://s.localhost/").body; a != "1" || b != "2" {
+		t.Fatalf("sequential: %q then %q", a, b)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 32)
+	for i := 0; i < 32; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if r := get(w, "http://s.localhost/"); r.status != 200 {
+				errs <- r.body
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for msg := range errs {
+		t.Fatalf("a runtime served two requests at once: %s", msg)
+	}
+}
+
+func TestWaitUntilRunsAfterResponse(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "wu", `export default { fetch(req, env, ctx) {
+  ctx.waitUntil(new Promise((r) => setTimeout(r, 20)).then(() => console.log("background done")));
+  return new Response("now");
+} }`, nil)
+	if r := get(w, "http://wu.localhost/"); r.body != "now" {
+		t.Fatalf("got %q", r.body)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for !strings.Contains(e.logs.text(), "background done") {
+		if time.Now().After(deadline) {
+			t.Fatalf("waitUntil work never finished: %s", e.logs.text())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestEnvHoldsVarsSecretsAndPendingBindings(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "env", `export default { async fetch(req, env) {
+  let kv;
+  try { await env.CACHE.get("k"); } catch (err) { kv = err.message; }
+  return Response.json({ plain: env.PLAIN, json: env.CONFIG.list[1], secret: env.TOKEN, kv, keys: Object.keys(env).sort() });
+} }`, func(s *WorkerSpec) {
+		s.Vars = []Var{{Name: "PLAIN", Value: "text"}, {Name: "CONFIG", JSON: true, Value: `{"list":[1,2]}`}}
+		s.Secrets = map[string]string{"TOKEN": "s3cret"}
+		s.Bindings = []Binding{{Name: "CACHE", Type: "kv_namespace"}}
+	})
+	r := get(w, "http://env.localhost/")
+	want := `{"plain":"text","json":2,"secret":"s3cret","kv":"KV binding CACHE is not yet supported by Weft","keys":["CACHE","CONFIG","PLAIN","TOKEN"]}`
+	if r.body != want {
+		t.Fatalf("got %q\nwant %q\n%s", r.body, want, e.logs.text())
+	}
+}
+
+func TestConsoleIsCapturedPerWorker(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "log", `export default { fetch() {
+  console.log("hello", { a: 1, b: [1, 2] }, 3);
+  console.error(new Error("bad"));
+  return new Response("ok");
+} }`, nil)
+	get(w, "http://log.localhost/")
+	logs := e.logs.text()
+	if !strings.Contains(logs, "log hello { a: 1, b: [ 1, 2 ] } 3") || !strings.Contains(logs, "error Error: bad") {
+		t.Fatalf("logs:\n%s", logs)
+	}
+}
+
+func TestRequestBodyLimit(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "big", `export default { async fetch(req) { return new Response(String((await req.text()).length)) } }`, nil)
+	r := do(w, "POST", "http://big.localhost/", strings.Repeat("x", maxRequestBody+1), nil)
+	if r.status != 413 {
+		t.Fatalf("got %d", r.status)
+	}
+	if r := do(w, "POST", "http://big.localhost/", "12345", nil); r.body != "5" {
+		t.Fatalf("got %q", r.body)
+	}
+}
