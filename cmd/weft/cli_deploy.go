@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -65,7 +64,7 @@ weft versions deploy N (or a gradual split such as N@10).`,
 
 func runUpload(cmd *cobra.Command, g *globals, f *uploadFlags, deploy bool) error {
 	env := f.environment()
-	service, req, err := buildUpload(f, env, deploy, cmd.ErrOrStderr())
+	service, req, err := buildUpload(f, env, deploy)
 	if err != nil {
 		return err
 	}
@@ -98,8 +97,8 @@ func runUpload(cmd *cobra.Command, g *globals, f *uploadFlags, deploy bool) erro
 }
 
 // buildUpload reads and checks wrangler.toml locally (failing fast with its own message), bundles the
-// project next to it, and builds the upload body. Config warnings go to warn.
-func buildUpload(f *uploadFlags, env string, deploy bool, warn io.Writer) (string, client.UploadRequest, error) {
+// project next to it, and builds the upload body.
+func buildUpload(f *uploadFlags, env string, deploy bool) (string, client.UploadRequest, error) {
 	var req client.UploadRequest
 	text, err := os.ReadFile(f.config)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -111,7 +110,7 @@ func buildUpload(f *uploadFlags, env string, deploy bool, warn io.Writer) (strin
 	if err != nil {
 		return "", req, err
 	}
-	printWarnings(warn, cfg.Warnings)
+	// cfg.Warnings are printed after the upload: the server parses the same file and returns them.
 	service := firstNonEmpty(f.name, cfg.Name)
 	if service == "" {
 		return "", req, fmt.Errorf("%s has no name; add name = \"...\" or pass --name SERVICE", f.config)

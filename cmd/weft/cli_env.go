@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/weft-dev/weft/models"
 )
 
 func newEnvCommand(g *globals) *cobra.Command {
@@ -129,6 +131,9 @@ func newEnvDeleteCommand(g *globals) *cobra.Command {
 			service, err := t.service()
 			if err != nil {
 				return err
+			}
+			if args[0] == models.ProductionEnvName { // the server refuses too; say so before asking
+				return fmt.Errorf("production cannot be deleted: it is the environment %s.<domain> serves (delete the service instead)", service)
 			}
 			if err := confirm(cmd, yes, fmt.Sprintf("delete environment %s of %s with its versions, secrets and routes", args[0], service)); err != nil {
 				return err

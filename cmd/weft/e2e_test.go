@@ -111,6 +111,8 @@ type versionRows []struct {
 	BundleHash   string `json:"bundle_hash"`
 	PromotedFrom string `json:"promoted_from"`
 	TriggeredBy  string `json:"triggered_by"`
+	Source       string `json:"source"`
+	Author       string `json:"author"`
 }
 
 func listVersions(t *testing.T, m *Main, toml, env string) versionRows {
@@ -155,6 +157,11 @@ func TestWalkthrough(t *testing.T) {
 	mustCLI(t, m, "", "promote", "--from", "staging", "--to", "production", "-c", toml)
 	wantBody(t, m, "hello.localhost", "/json", `{"build":"v2","greeting":"Hello from production","features":{"search":false,"beta":[]},"apiKey":"set"}`)
 	stg, prod := listVersions(t, m, toml, "staging"), listVersions(t, m, toml, "production")
+	for _, v := range append(stg, prod...) {
+		if v.Source != "cli" || v.Author != "admin" {
+			t.Errorf("v%d made by %s from %s, want admin from cli", v.Number, v.Author, v.Source)
+		}
+	}
 	if prod[0].Number != 3 || prod[0].BundleHash != stg[0].BundleHash || prod[0].PromotedFrom != "staging@v2" {
 		t.Fatalf("promoted version %+v, staging live %+v", prod[0], stg[0])
 	}

@@ -68,6 +68,9 @@ func Parse(file string, data []byte, env string) (*Config, error) {
 	}
 	cfg := &Config{Name: top.Name, Environment: env}
 	for _, k := range md.Undecoded() {
+		if isVarKey(k) {
+			continue // a JSON var's inner keys are decoded as part of the var
+		}
 		cfg.warn("%s: field %q is not used by Weft and was ignored", file, k.String())
 	}
 
@@ -134,6 +137,10 @@ func inherit(file, env string, top, e *section, cfg *Config) *section {
 	notInherited("r2_buckets", top.R2 != nil, e.R2 != nil)
 	notInherited("queues", top.Queues != nil, e.Queues != nil)
 	return &out
+}
+
+func isVarKey(k toml.Key) bool {
+	return (len(k) > 1 && k[0] == "vars") || (len(k) > 3 && k[0] == "env" && k[2] == "vars")
 }
 
 var lineRE = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)

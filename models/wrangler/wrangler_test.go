@@ -65,6 +65,11 @@ func TestTopLevelIsProduction(t *testing.T) {
 	if !reflect.DeepEqual(cfg.Routes, []string{"shop.example.com/*", "api.example.com/v1/*"}) {
 		t.Errorf("routes = %v", cfg.Routes)
 	}
+	for _, w := range cfg.Warnings {
+		if strings.Contains(w, "vars.") {
+			t.Errorf("a JSON var's keys were reported as ignored: %s", w)
+		}
+	}
 	if !reflect.DeepEqual(s.CompatibilityFlags, []string{"nodejs_compat"}) {
 		t.Errorf("flags = %v", s.CompatibilityFlags)
 	}

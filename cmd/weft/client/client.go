@@ -16,6 +16,9 @@ import (
 	"github.com/weft-dev/weft/models"
 )
 
+// UserAgent identifies the CLI, so the server records its changes with source "cli".
+const UserAgent = "weft-cli/1"
+
 // Client talks to one Weft admin listener.
 type Client struct {
 	// BaseURL is the admin listener, e.g. http://127.0.0.1:8080 (without /api/v1).
@@ -103,6 +106,7 @@ func (c *Client) Do(ctx context.Context, method, path string, in, out any) error
 		return fmt.Errorf("invalid API URL %q: %w", c.BaseURL, err)
 	}
 	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", UserAgent)
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
