@@ -23,6 +23,7 @@ const testToken = "test-token"
 type testServer struct {
 	admin, gateway *httptest.Server
 	store          *models.Store
+	engine         *runtime.Engine
 }
 
 func newTestServer(t *testing.T) *testServer {
@@ -46,7 +47,7 @@ func newTestServer(t *testing.T) *testServer {
 	if err := gw.Reload(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	ts := &testServer{store: store,
+	ts := &testServer{store: store, engine: engine,
 		admin:   httptest.NewServer(NewAdminServer(AdminConfig{Store: store, Engine: engine, Gateway: gw, AdminToken: testToken, Log: log})),
 		gateway: httptest.NewServer(gw)}
 	t.Cleanup(func() { ts.admin.Close(); ts.gateway.Close(); store.Close() })
