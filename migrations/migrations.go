@@ -12,6 +12,7 @@ import (
 // all is the ordered list of steps; append, never edit a step that has shipped.
 var all = []*gormigrate.Migration{
 	initialSchema,
+	usersAndSessions,
 }
 
 // Apply runs every pending step, each in its own transaction.

@@ -342,3 +342,51 @@ func TestTokens(t *testing.T) {
 	_, err = st.Authenticate(ctx, value)
 	wantCode(t, err, models.EUNAUTHORIZED)
 }
+
+func TestUsersSessionsAndPasswords(t *testing.T) {
+	s, _ := openStore(t)
+	if _, err := s.EnsureUser(ctx, "admin", "short", false); models.ErrorCode(err) != models.EINVALID {
+		t.Fatalf("short password: %v", err)
+	}
+	created, err := s.EnsureUser(ctx, "admin", "correct horse battery", false)
+	if err != nil || !created {
+		t.Fatalf("create: %v %v", created, err)
+	}
+	if created, _ := s.EnsureUser(ctx, "admin", "another password!", false); created {
+		t.Fatal("created twice")
+	}
+	if _, _, err := s.Login(ctx, "admin", "another password!"); models.ErrorCode(err) != models.EUNAUTHORIZED {
+		t.Fatalf("EnsureUser without reset changed the password: %v", err)
+	}
+	if _, _, err := s.Login(ctx, "nobody", "correct horse battery"); models.ErrorCode(err) != models.EUNAUTHORIZED {
+		t.Fatalf("unknown user: %v", err)
+	}
+	cookie, u, err := s.Login(ctx, "admin", "correct horse battery")
+	if err != nil || u.Name != "admin" {
+		t.Fatalf("login: %v", err)
+	}
+	if got, err := s.SessionUser(ctx, cookie); err != nil || got.Name != "admin" {
+		t.Fatalf("session: %v %v", got, err)
+	}
+	if err := s.ChangePassword(ctx, u.ID, "wrong one here", "new password 123"); models.ErrorCode(err) != models.EINVALID {
+		t.Fatalf("wrong current password: %v", err)
+	}
+	if err := s.ChangePassword(ctx, u.ID, "correct horse battery", "new password 123"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Login(ctx, "admin", "new password 123"); err != nil {
+		t.Fatalf("new password: %v", err)
+	}
+	if err := s.Logout(ctx, cookie); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SessionUser(ctx, cookie); models.ErrorCode(err) != models.EUNAUTHORIZED {
+		t.Fatalf("after logout: %v", err)
+	}
+	if _, err := s.EnsureUser(ctx, "admin", "reset by env 12", true); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Login(ctx, "admin", "reset by env 12"); err != nil {
+		t.Fatalf("reset: %v", err)
+	}
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -40,12 +41,29 @@ func (a *api) handleVersionUpload(c echo.Context) error {
 	if err := bind(c, &in); err != nil {
 		return err
 	}
-	svc, env := c.Param("service"), c.Param("env")
-	if err := models.ValidateName("service", svc); err != nil {
+	res, err := a.upload(c.Request().Context(), actor(c), c.Param("service"), c.Param("env"), in)
+	if err != nil {
 		return err
 	}
+	return c.JSON(http.StatusCreated, res)
+}
+
+// uploadResponse is what an upload made: the version, its deployment when deployed, what was created.
+type uploadResponse struct {
+	Version    *models.Version    `json:"version"`
+	Deployment *models.Deployment `json:"deployment"`
+	Created    []string           `json:"created"`
+	Warnings   []string           `json:"warnings"`
+	URLs       []string           `json:"urls"`
+}
+
+// upload checks, builds and stores a new version; the API and the dashboard both come through here.
+func (a *api) upload(ctx context.Context, who models.Actor, svc, env string, in uploadRequest) (*uploadResponse, error) {
+	if err := models.ValidateName("service", svc); err != nil {
+		return nil, err
+	}
 	if err := models.ValidateName("environment", env); err != nil {
-		return err
+		return nil, err
 	}
 	up := models.UploadInput{Service: svc, Environment: env, Message: in.Message, Tag: in.Tag, Deploy: in.Deploy, Routes: in.Routes}
 	var warnings []string
@@ -53,10 +71,10 @@ func (a *api) handleVersionUpload(c echo.Context) error {
 	case in.WranglerTOML != "":
 		cfg, err := wrangler.Parse("wrangler.toml", []byte(in.WranglerTOML), env)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if cfg.Name != svc {
-			return invalid("wrangler.toml names service %q but this upload is for %q", cfg.Name, svc)
+			return nil, invalid("wrangler.toml names service %q but this upload is for %q", cfg.Name, svc)
 		}
 		up.Settings, warnings = cfg.Settings, cfg.Warnings
 		if len(cfg.Routes) > 0 {
@@ -66,23 +84,22 @@ func (a *api) handleVersionUpload(c echo.Context) error {
 		up.Settings = *in.Settings
 	}
 	if err := a.gateway.checkRoutes(up.Routes); err != nil {
-		return err
+		return nil, err
 	}
 	b, err := a.build(in.Modules, in.Main, up.Settings)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	up.Bundle = *b
-	res, err := a.store.UploadVersion(c.Request().Context(), actor(c), up)
+	res, err := a.store.UploadVersion(ctx, who, up)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	urls := a.gateway.URLs(svc, env)
 	if !in.Deploy {
 		urls = []string{a.gateway.VersionURL(svc, env, res.Version.Number)}
 	}
-	return c.JSON(http.StatusCreated, map[string]any{"version": res.Version, "deployment": res.Deployment,
-		"created": res.Created, "warnings": nonNil(warnings), "urls": urls})
+	return &uploadResponse{Version: res.Version, Deployment: res.Deployment, Created: nonNil(res.Created), Warnings: nonNil(warnings), URLs: urls}, nil
 }
 
 // build bundles the modules and starts the script once, so code that cannot run is refused before

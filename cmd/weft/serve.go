@@ -33,6 +33,8 @@ type Config struct {
 	// AdminToken and SecretKey come from WEFT_ADMIN_TOKEN and WEFT_SECRET_KEY when set.
 	AdminToken string
 	SecretKey  string
+	// AdminPassword, from WEFT_ADMIN_PASSWORD, is the dashboard password of user admin.
+	AdminPassword string
 }
 
 // Main is the running server; tests start it on :0 ports with a temp data dir.
@@ -56,12 +58,14 @@ func newServeCommand() *cobra.Command {
 		Long: `Run Weft: the gateway that runs workers (each environment at <env>.<service>.<domain>) and the
 admin listener (REST API under /api/v1, dashboard). State lives in the data dir (SQLite, WAL).
 On first start an admin API token is created, printed once and stored in <data>/admin-token;
-set WEFT_ADMIN_TOKEN to choose it instead. Secrets are encrypted with the key in <data>/secret.key,
+set WEFT_ADMIN_TOKEN to choose it instead. The dashboard's user admin is created on first start with
+a password printed once, or WEFT_ADMIN_PASSWORD's. Secrets are encrypted with the key in <data>/secret.key,
 or WEFT_SECRET_KEY (64 hex characters).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg.AdminToken = os.Getenv("WEFT_ADMIN_TOKEN")
 			cfg.SecretKey = os.Getenv("WEFT_SECRET_KEY")
+			cfg.AdminPassword = os.Getenv("WEFT_ADMIN_PASSWORD")
 			m := &Main{Config: cfg, Out: cmd.OutOrStdout(), Log: slog.New(slog.NewTextHandler(os.Stderr, nil))}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
@@ -123,6 +127,9 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	if err := m.ensureAdminToken(ctx); err != nil {
+		return err
+	}
+	if err := m.ensureAdminUser(ctx); err != nil {
 		return err
 	}
 
@@ -234,6 +241,27 @@ func (m *Main) ensureAdminToken(ctx context.Context) error {
 		return err
 	}
 	fmt.Fprintf(m.Out, "Created the admin API token (shown once; also saved with mode 0600 in %s):\n\n    %s\n\n", path, value)
+	return nil
+}
+
+// ensureAdminUser creates the dashboard user admin on first start. WEFT_ADMIN_PASSWORD, when set, is
+// always its password; otherwise a random one is printed once.
+func (m *Main) ensureAdminUser(ctx context.Context) error {
+	password, reset := m.Config.AdminPassword, m.Config.AdminPassword != ""
+	if !reset {
+		value, err := models.NewTokenValue()
+		if err != nil {
+			return err
+		}
+		password = strings.TrimPrefix(value, "weft_")[:20]
+	}
+	created, err := m.store.EnsureUser(ctx, "admin", password, reset)
+	if err != nil {
+		return fmt.Errorf("WEFT_ADMIN_PASSWORD: %w", err)
+	}
+	if created && !reset {
+		fmt.Fprintf(m.Out, "Created the dashboard user admin with password (shown once):\n\n    %s\n\n", password)
+	}
 	return nil
 }
 
