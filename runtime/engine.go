@@ -73,6 +73,8 @@ type WorkerSpec struct {
 	Bindings  []Binding
 	CPULimit  time.Duration
 	WallLimit time.Duration
+	// Logs, when set, receives this worker's lines instead of the engine's sink (previews).
+	Logs LogSink
 }
 
 // Engine compiles bundles once and keeps a pool of runtimes per worker.
@@ -105,6 +107,16 @@ func (e *Engine) program(b *Bundle) (*goja.Program, error) {
 	if p := e.programs[b.Hash]; p != nil {
 		return p, nil
 	}
+	p, err := compile(b)
+	if err != nil {
+		return nil, err
+	}
+	e.compiles.Add(1)
+	e.programs[b.Hash] = p
+	return p, nil
+}
+
+func compile(b *Bundle) (*goja.Program, error) {
 	sm := []byte(b.SourceMap)
 	ast, err := goja.Parse(bundleFile, b.Code, parser.WithSourceMapLoader(func(string) ([]byte, error) { return sm, nil }))
 	if err != nil {
@@ -114,8 +126,6 @@ func (e *Engine) program(b *Bundle) (*goja.Program, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
 	}
-	e.compiles.Add(1)
-	e.programs[b.Hash] = p
 	return p, nil
 }
 
@@ -168,7 +178,39 @@ func (e *Engine) Unload(id string) {
 }
 
 func (e *Engine) log(spec *WorkerSpec, level, msg string) {
-	if e.cfg.Logs != nil {
-		e.cfg.Logs.Log(LogEntry{WorkerID: spec.ID, Label: spec.Label, Time: time.Now(), Level: level, Message: msg})
+	sink := e.cfg.Logs
+	if spec.Logs != nil {
+		sink = spec.Logs
 	}
+	if sink != nil {
+		sink.Log(LogEntry{WorkerID: spec.ID, Label: spec.Label, Time: time.Now(), Level: level, Message: msg})
+	}
+}
+
+// Try serves one request with a worker that is neither pooled nor kept, and whose program is not
+// cached: the dashboard's preview of code that has not been saved.
+func (e *Engine) Try(spec WorkerSpec, rw http.ResponseWriter, r *http.Request) error {
+	e.mu.Lock()
+	prg := e.programs[spec.Bundle.Hash]
+	e.mu.Unlock()
+	if prg == nil {
+		var err error
+		if prg, err = compile(spec.Bundle); err != nil {
+			return err
+		}
+	}
+	if spec.CPULimit <= 0 {
+		spec.CPULimit = DefaultCPULimit
+	}
+	if spec.WallLimit <= 0 {
+		spec.WallLimit = DefaultWallLimit
+	}
+	w := &Worker{engine: e, spec: spec, program: prg, idle: make(chan *instance, 1)}
+	in, err := w.newInstance()
+	if err != nil {
+		return err
+	}
+	w.put(in)
+	w.ServeHTTP(rw, r)
+	return nil
 }

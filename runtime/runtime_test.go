@@ -3,6 +3,7 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -301,5 +302,26 @@ func TestRequestBodyLimit(t *testing.T) {
 	}
 	if r := do(w, "POST", "http://big.localhost/", "12345", nil); r.body != "5" {
 		t.Fatalf("got %q", r.body)
+	}
+}
+
+func TestTryRunsUnsavedCodeWithItsOwnLogs(t *testing.T) {
+	e := newTestEngine()
+	b, err := Build([]Module{{Name: "index.js", Content: `export default { fetch(req, env) { console.log("preview of", env.WHO); return new Response("tried") } }`}}, "index.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &memLogs{}
+	rec := httptest.NewRecorder()
+	before := e.Compiles()
+	err = e.Try(WorkerSpec{ID: "preview", Bundle: b, Vars: []Var{{Name: "WHO", Value: "me"}}, Logs: logs}, rec, httptest.NewRequest("GET", "http://x/", nil))
+	if err != nil || rec.Body.String() != "tried" {
+		t.Fatalf("got %v %q", err, rec.Body.String())
+	}
+	if !strings.Contains(logs.text(), "log preview of me") || e.logs.text() != "" {
+		t.Fatalf("preview logs %q, engine logs %q", logs.text(), e.logs.text())
+	}
+	if e.Compiles() != before {
+		t.Fatal("a preview was cached as a program")
 	}
 }

@@ -37,11 +37,17 @@ type api struct {
 func NewAdminServer(cfg AdminConfig) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	e.HTTPErrorHandler = apiErrorHandler(cfg.Log)
 	e.Use(middleware.Recover())
 	a := &api{store: cfg.Store, engine: cfg.Engine, gateway: cfg.Gateway, log: cfg.Log}
+	apiErrors, dash := apiErrorHandler(cfg.Log), &dashboard{api: a}
+	e.HTTPErrorHandler = func(err error, c echo.Context) {
+		if strings.HasPrefix(c.Request().URL.Path, "/api/") || strings.HasPrefix(c.Request().URL.Path, "/healthz") {
+			apiErrors(err, c)
+			return
+		}
+		dash.dashboardError(err, c)
+	}
 
-	e.GET("/", handleHome)
 	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
 	e.GET("/api/v1/openapi.json", handleOpenAPI)
 
@@ -50,6 +56,7 @@ func NewAdminServer(cfg AdminConfig) *echo.Echo {
 	a.registerVersionRoutes(g)
 	a.registerSettingsRoutes(g)
 	a.registerAuditRoutes(g)
+	a.registerDashboardRoutes(e)
 	return e
 }
 
@@ -93,8 +100,3 @@ func requestSource(r *http.Request) string {
 }
 
 func actor(c echo.Context) models.Actor { return c.Get("actor").(models.Actor) }
-
-func handleHome(c echo.Context) error {
-	return c.HTML(http.StatusOK, `<!doctype html><title>Weft</title><h1>Weft</h1>
-<p>The admin API is at <a href="/api/v1/openapi.json">/api/v1</a> (OpenAPI description). The dashboard arrives in a later release.</p>`)
-}

@@ -298,3 +298,15 @@ func (s *statusRecorder) Flush() {
 		f.Flush()
 	}
 }
+
+// Try runs one request against unsaved code with an environment's settings and real secrets (the
+// dashboard's preview); nothing is cached, pooled or stored.
+func (g *Gateway) Try(ctx context.Context, b *runtime.Bundle, s models.Settings, logs runtime.LogSink, rw http.ResponseWriter, r *http.Request) error {
+	secrets, err := g.cfg.Store.SecretValues(ctx, s.Secrets)
+	if err != nil {
+		return err
+	}
+	spec := workerSpec("preview-"+b.Hash, "preview", b, s)
+	spec.Secrets, spec.Logs = secrets, logs
+	return g.engine.Try(spec, rw, r.WithContext(ctx))
+}

@@ -17,6 +17,7 @@ const logsPerEnv = 1000
 type LogBuffer struct {
 	mu   sync.Mutex
 	envs map[string]*ring
+	subs map[string]map[chan runtime.LogEntry]bool
 }
 
 type ring struct {
@@ -26,7 +27,27 @@ type ring struct {
 }
 
 // NewLogBuffer makes an empty buffer.
-func NewLogBuffer() *LogBuffer { return &LogBuffer{envs: map[string]*ring{}} }
+func NewLogBuffer() *LogBuffer {
+	return &LogBuffer{envs: map[string]*ring{}, subs: map[string]map[chan runtime.LogEntry]bool{}}
+}
+
+// Subscribe streams an environment's new lines until cancel is called. A slow reader misses lines
+// rather than slowing the workers that write them.
+func (b *LogBuffer) Subscribe(service, env string) (<-chan runtime.LogEntry, func()) {
+	key := envKey(service, env)
+	ch := make(chan runtime.LogEntry, 256)
+	b.mu.Lock()
+	if b.subs[key] == nil {
+		b.subs[key] = map[chan runtime.LogEntry]bool{}
+	}
+	b.subs[key][ch] = true
+	b.mu.Unlock()
+	return ch, func() {
+		b.mu.Lock()
+		delete(b.subs[key], ch)
+		b.mu.Unlock()
+	}
+}
 
 // Log implements runtime.LogSink. The environment is the label's "service/env" part.
 func (b *LogBuffer) Log(e runtime.LogEntry) {
@@ -41,6 +62,12 @@ func (b *LogBuffer) Log(e runtime.LogEntry) {
 	r.lines[r.next] = e
 	r.next = (r.next + 1) % logsPerEnv
 	r.full = r.full || r.next == 0
+	for ch := range b.subs[key] {
+		select {
+		case ch <- e:
+		default:
+		}
+	}
 }
 
 // Recent returns up to n of the environment's newest lines, oldest first.

@@ -1,0 +1,87 @@
+// Package views holds the dashboard's templ components. Components take typed props and never query.
+package views
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/weft-dev/weft/models"
+)
+
+// Page is what every page's frame shows.
+type Page struct {
+	Title  string
+	User   string // empty on the login page
+	CSRF   string
+	Crumbs []Crumb
+	Flash  *Flash
+}
+
+// Crumb is one breadcrumb; the last has no link.
+type Crumb struct {
+	Label string
+	Href  string
+}
+
+// Flash is a one-time message about the result of the previous action.
+type Flash struct {
+	Kind    string // "ok" or "error"
+	Message string
+}
+
+// FieldErrors maps a form field name to what is wrong with it.
+type FieldErrors map[string]string
+
+// EnvLink is an environment of a service as the dashboard links it.
+type EnvLink struct {
+	models.EnvironmentSummary
+	URL string // its hostname on the gateway
+}
+
+func when(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.Local().Format("2006-01-02 15:04:05")
+}
+
+func whenPtr(t *time.Time) string {
+	if t == nil {
+		return "never"
+	}
+	return when(*t)
+}
+
+func liveText(s models.Splits) string {
+	if len(s) == 0 {
+		return "nothing deployed"
+	}
+	out := ""
+	for i, sp := range s {
+		if i > 0 {
+			out += ", "
+		}
+		out += fmt.Sprintf("v%d %d%%", sp.Number, sp.Percentage)
+	}
+	return out
+}
+
+func short(hash string) string {
+	if len(hash) > 12 {
+		return hash[:12]
+	}
+	return hash
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func envPath(service, env string) string {
+	return "/services/" + service + "/environments/" + env
+}
+
+func itoa(n int) string { return fmt.Sprint(n) }
