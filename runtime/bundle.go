@@ -65,7 +65,7 @@ func buildErrors(msgs []api.Message) error {
 	for _, m := range msgs {
 		be := BuildError{Message: m.Text}
 		if m.Location != nil {
-			be.File, be.Line, be.Column = m.Location.File, m.Location.Line, m.Location.Column+1
+			be.File, be.Line, be.Column = strings.TrimPrefix(m.Location.File, memNamespace+":"), m.Location.Line, m.Location.Column+1
 		}
 		out = append(out, be)
 	}

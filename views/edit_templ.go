@@ -8,11 +8,7 @@ package views
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import (
-	"encoding/json"
-
-	"github.com/weft-dev/weft/models"
-)
+import "github.com/weft-dev/weft/models"
 
 // EditProps is Quick Edit's starting point.
 type EditProps struct {
@@ -23,9 +19,8 @@ type EditProps struct {
 	URL          string
 }
 
-func filesJSON(p EditProps) string {
-	b, _ := json.Marshal(map[string]any{"modules": p.Modules, "main": p.Main})
-	return string(b)
+func filesData(p EditProps) map[string]any {
+	return map[string]any{"modules": p.Modules, "main": p.Main}
 }
 
 // EditPage is Quick Edit: files and editor on the left; preview, HTTP tester and console on the right.
@@ -69,7 +64,7 @@ func EditPage(p Page, e EditProps) templ.Component {
 			var templ_7745c5c3_Var3 string
 			templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(e.Service)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `edit.templ`, Line: 27, Col: 36}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `edit.templ`, Line: 22, Col: 36}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 			if templ_7745c5c3_Err != nil {
@@ -82,7 +77,7 @@ func EditPage(p Page, e EditProps) templ.Component {
 			var templ_7745c5c3_Var4 string
 			templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(e.Env)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `edit.templ`, Line: 27, Col: 48}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `edit.templ`, Line: 22, Col: 48}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
 			if templ_7745c5c3_Err != nil {
@@ -100,7 +95,7 @@ func EditPage(p Page, e EditProps) templ.Component {
 				var templ_7745c5c3_Var5 string
 				templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(e.FromVersion))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `edit.templ`, Line: 30, Col: 54}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `edit.templ`, Line: 25, Col: 54}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
 				if templ_7745c5c3_Err != nil {
@@ -123,7 +118,7 @@ func EditPage(p Page, e EditProps) templ.Component {
 			var templ_7745c5c3_Var6 string
 			templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(e.Service)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `edit.templ`, Line: 40, Col: 27}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `edit.templ`, Line: 35, Col: 27}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
 			if templ_7745c5c3_Err != nil {
@@ -136,7 +131,7 @@ func EditPage(p Page, e EditProps) templ.Component {
 			var templ_7745c5c3_Var7 string
 			templ_7745c5c3_Var7, templ_7745c5c3_Err = templ.JoinStringErrs(e.Env)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `edit.templ`, Line: 41, Col: 19}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `edit.templ`, Line: 36, Col: 19}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var7))
 			if templ_7745c5c3_Err != nil {
@@ -149,7 +144,7 @@ func EditPage(p Page, e EditProps) templ.Component {
 			var templ_7745c5c3_Var8 string
 			templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(envPath(e.Service, e.Env))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `edit.templ`, Line: 42, Col: 40}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `edit.templ`, Line: 37, Col: 40}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var8))
 			if templ_7745c5c3_Err != nil {
@@ -162,39 +157,47 @@ func EditPage(p Page, e EditProps) templ.Component {
 			var templ_7745c5c3_Var9 string
 			templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.JoinStringErrs(p.CSRF)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `edit.templ`, Line: 43, Col: 21}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `edit.templ`, Line: 38, Col: 21}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var9))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "\"><script type=\"application/json\" id=\"qe-files\">{ filesJSON(e) }</script><section class=\"qe-code\" aria-label=\"Code\"><div class=\"qe-files\" role=\"tablist\" aria-label=\"Files\" id=\"qe-tabs\"></div><div class=\"qe-file-actions\"><button type=\"button\" id=\"qe-add\">Add file</button> <button type=\"button\" id=\"qe-rename\">Rename</button> <button type=\"button\" id=\"qe-delete\" class=\"danger\">Delete file</button> <button type=\"button\" id=\"qe-main\">Make entry module</button></div><div id=\"qe-editor\" class=\"qe-editor\" aria-label=\"Code editor\"></div><div id=\"qe-problems\" class=\"qe-problems\" role=\"alert\" aria-live=\"assertive\"></div><form id=\"qe-save\" class=\"qe-save\" method=\"post\" action=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "\">")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templ.JSONScript("qe-files", filesData(e)).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "<section class=\"qe-code\" aria-label=\"Code\"><div class=\"qe-files\" role=\"tablist\" aria-label=\"Files\" id=\"qe-tabs\"></div><div class=\"qe-file-actions\"><button type=\"button\" id=\"qe-add\">Add file</button> <button type=\"button\" id=\"qe-rename\">Rename</button> <button type=\"button\" id=\"qe-delete\" class=\"danger\">Delete file</button> <button type=\"button\" id=\"qe-main\">Make entry module</button></div><div id=\"qe-editor\" class=\"qe-editor\" aria-label=\"Code editor\"></div><div id=\"qe-problems\" class=\"qe-problems\" role=\"alert\" aria-live=\"assertive\"></div><form id=\"qe-save\" class=\"qe-save\" method=\"post\" action=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var10 templ.SafeURL
 			templ_7745c5c3_Var10, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(envPath(e.Service, e.Env) + "/edit/save"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `edit.templ`, Line: 56, Col: 117}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `edit.templ`, Line: 51, Col: 117}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var10))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "\"><label for=\"qe-message\">Version message</label> <input id=\"qe-message\" name=\"message\" placeholder=\"What changed?\" maxlength=\"1000\"> <button type=\"submit\" id=\"qe-save-only\" value=\"save\">Save</button> <button type=\"submit\" id=\"qe-save-deploy\" class=\"primary\" value=\"deploy\">Save and deploy</button></form></section><section class=\"qe-preview\" aria-label=\"Preview\"><form id=\"qe-request\" class=\"qe-urlbar\"><label for=\"qe-method\" class=\"sr-only\">Method</label> <select id=\"qe-method\"><option>GET</option> <option>POST</option> <option>PUT</option> <option>PATCH</option> <option>DELETE</option> <option>HEAD</option></select> <span class=\"qe-host\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "\"><label for=\"qe-message\">Version message</label> <input id=\"qe-message\" name=\"message\" placeholder=\"What changed?\" maxlength=\"1000\"> <button type=\"submit\" id=\"qe-save-only\" value=\"save\">Save</button> <button type=\"submit\" id=\"qe-save-deploy\" class=\"primary\" value=\"deploy\">Save and deploy</button></form></section><section class=\"qe-preview\" aria-label=\"Preview\"><form id=\"qe-request\" class=\"qe-urlbar\"><label for=\"qe-method\" class=\"sr-only\">Method</label> <select id=\"qe-method\"><option>GET</option> <option>POST</option> <option>PUT</option> <option>PATCH</option> <option>DELETE</option> <option>HEAD</option></select> <span class=\"qe-host\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var11 string
 			templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(e.URL)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `edit.templ`, Line: 74, Col: 34}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `edit.templ`, Line: 69, Col: 34}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var11))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "</span> <label for=\"qe-path\" class=\"sr-only\">Path</label> <input id=\"qe-path\" value=\"/\" spellcheck=\"false\"> <button type=\"submit\" class=\"primary\" id=\"qe-run\">Run</button></form><details class=\"qe-extra\"><summary>Headers and body</summary> <label for=\"qe-headers\">Headers (one \"name: value\" per line)</label> <textarea id=\"qe-headers\" rows=\"3\" spellcheck=\"false\"></textarea> <label for=\"qe-body\">Body</label> <textarea id=\"qe-body\" rows=\"4\" spellcheck=\"false\"></textarea></details><div class=\"qe-tabs\" role=\"tablist\"><button type=\"button\" role=\"tab\" aria-selected=\"true\" data-pane=\"qe-rendered\">Preview</button> <button type=\"button\" role=\"tab\" aria-selected=\"false\" data-pane=\"qe-response\">Response</button></div><div id=\"qe-status\" class=\"qe-status\" aria-live=\"polite\">Run the code to see its response.</div><iframe id=\"qe-rendered\" class=\"qe-pane\" title=\"Rendered preview\" sandbox=\"\"></iframe><div id=\"qe-response\" class=\"qe-pane\" hidden><pre id=\"qe-response-headers\"></pre><pre id=\"qe-response-body\"></pre></div><h2 class=\"qe-console-title\">Console</h2><div id=\"qe-console\" class=\"qe-console\" role=\"log\" aria-live=\"polite\"></div></section></div>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "</span> <label for=\"qe-path\" class=\"sr-only\">Path</label> <input id=\"qe-path\" value=\"/\" spellcheck=\"false\"> <button type=\"submit\" class=\"primary\" id=\"qe-run\">Run</button></form><details class=\"qe-extra\"><summary>Headers and body</summary> <label for=\"qe-headers\">Headers (one \"name: value\" per line)</label> <textarea id=\"qe-headers\" rows=\"3\" spellcheck=\"false\"></textarea> <label for=\"qe-body\">Body</label> <textarea id=\"qe-body\" rows=\"4\" spellcheck=\"false\"></textarea></details><div class=\"qe-tabs\" role=\"tablist\"><button type=\"button\" role=\"tab\" aria-selected=\"true\" data-pane=\"qe-rendered\">Preview</button> <button type=\"button\" role=\"tab\" aria-selected=\"false\" data-pane=\"qe-response\">Response</button></div><div id=\"qe-status\" class=\"qe-status\" aria-live=\"polite\">Run the code to see its response.</div><iframe id=\"qe-rendered\" class=\"qe-pane\" title=\"Rendered preview\" sandbox=\"\"></iframe><div id=\"qe-response\" class=\"qe-pane\" hidden><pre id=\"qe-response-headers\"></pre><pre id=\"qe-response-body\"></pre></div><h2 class=\"qe-console-title\">Console</h2><div id=\"qe-console\" class=\"qe-console\" role=\"log\" aria-live=\"polite\"></div></section></div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -57,6 +57,11 @@ func newTestServer(t *testing.T) *testServer {
 // call sends a JSON request to the API and decodes the JSON answer.
 func (ts *testServer) call(t *testing.T, method, path string, body any) (int, map[string]any) {
 	t.Helper()
+	return ts.callWith(t, testToken, method, path, body)
+}
+
+func (ts *testServer) callWith(t *testing.T, token, method, path string, body any) (int, map[string]any) {
+	t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -67,7 +72,7 @@ func (ts *testServer) call(t *testing.T, method, path string, body any) (int, ma
 		rd = bytes.NewReader(raw)
 	}
 	req, _ := http.NewRequest(method, ts.admin.URL+"/api/v1"+path, rd)
-	req.Header.Set("Authorization", "Bearer "+testToken)
+	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", "application/json")
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -26,7 +26,9 @@ func (d *dashboard) accountPage(c echo.Context, status int, newToken string, err
 	return render(c, status, views.AccountPage(d.page(c, "Account", views.Crumb{Label: "Account"}), views.AccountProps{Tokens: ts, NewToken: newToken, Errors: errs}))
 }
 
-func (d *dashboard) handleAccountPage(c echo.Context) error { return d.accountPage(c, http.StatusOK, "", nil) }
+func (d *dashboard) handleAccountPage(c echo.Context) error {
+	return d.accountPage(c, http.StatusOK, "", nil)
+}
 
 func (d *dashboard) handlePasswordChange(c echo.Context) error {
 	err := d.store.ChangePassword(d.ctx(c), currentUser(c).ID, c.FormValue("current"), c.FormValue("new"))

@@ -33,7 +33,9 @@ func (a *api) registerDashboardRoutes(e *echo.Echo) {
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", staticHandler())))
 
 	ui := e.Group("", middleware.BodyLimit(maxFormBody), middleware.CSRFWithConfig(middleware.CSRFConfig{
-		Skipper:        func(c echo.Context) bool { return strings.HasPrefix(c.Path(), "/api/") || strings.HasPrefix(c.Path(), "/static/") },
+		Skipper: func(c echo.Context) bool {
+			return strings.HasPrefix(c.Path(), "/api/") || strings.HasPrefix(c.Path(), "/static/")
+		},
 		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
 		CookieName:     "weft_csrf",
 		CookiePath:     "/",

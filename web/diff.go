@@ -38,7 +38,17 @@ func codeDiff(from, to models.Modules) []views.FileDiff {
 
 // settingsDiff compares what a version runs with, as readable JSON; secrets by name and whether the value changed.
 func settingsDiff(from, to models.Settings) []views.FileDiff {
-	a, b := settingsText(from, nil), settingsText(to, models.DifferingSecrets(from, to))
+	had := map[string]bool{}
+	for _, r := range from.Secrets {
+		had[r.Name] = true
+	}
+	var changed []string // present in both, with another value
+	for _, n := range models.DifferingSecrets(from, to) {
+		if had[n] {
+			changed = append(changed, n)
+		}
+	}
+	a, b := settingsText(from, nil), settingsText(to, changed)
 	if a == b {
 		return nil
 	}
@@ -57,8 +67,8 @@ func settingsText(s models.Settings, changedSecrets []string) string {
 		}
 		secrets = append(secrets, n)
 	}
-	view := map[string]any{"compatibility_date": s.CompatibilityDate, "compatibility_flags": s.CompatibilityFlags, "vars": s.Vars,
-		"secrets": secrets, "bindings": s.Bindings, "limits": map[string]int{"cpu_ms": int(s.Limits.CPULimit().Milliseconds())}}
+	view := map[string]any{"compatibility_date": s.CompatibilityDate, "compatibility_flags": orEmpty(s.CompatibilityFlags),
+		"vars": orEmpty(s.Vars), "secrets": secrets, "bindings": orEmpty(s.Bindings), "limits": map[string]int{"cpu_ms": int(s.Limits.CPULimit().Milliseconds())}}
 	if len(s.Crons) > 0 {
 		view["crons"] = s.Crons
 	}
@@ -89,4 +99,11 @@ func fileDiff(name, a, b string) views.FileDiff {
 		fd.Lines = append(fd.Lines, views.DiffLine{Kind: kind, Text: line})
 	}
 	return fd
+}
+
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
