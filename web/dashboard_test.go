@@ -75,7 +75,9 @@ func (b *browser) login() {
 	}
 }
 
-func text(p page, sel string) string { return strings.Join(strings.Fields(p.doc.Find(sel).Text()), " ") }
+func text(p page, sel string) string {
+	return strings.Join(strings.Fields(p.doc.Find(sel).Text()), " ")
+}
 
 func TestDashboardNeedsLoginAndCSRF(t *testing.T) {
 	ts := newTestServer(t)

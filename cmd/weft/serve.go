@@ -133,8 +133,15 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 
+	if m.adminLn, err = net.Listen("tcp", m.Config.AdminAddr); err != nil {
+		return fmt.Errorf("admin listener: %w", err)
+	}
+	if m.gwLn, err = net.Listen("tcp", m.Config.GatewayAddr); err != nil {
+		m.adminLn.Close()
+		return fmt.Errorf("gateway listener: %w", err)
+	}
 	logs := web.NewLogBuffer()
-	_, gwPort, _ := net.SplitHostPort(m.Config.GatewayAddr)
+	_, gwPort, _ := net.SplitHostPort(m.gwLn.Addr().String()) // the bound port, also with :0
 	gw := web.NewGateway(web.GatewayConfig{Store: m.store, Domain: m.Config.Domain, Port: gwPort, Logs: logs, Log: m.Log})
 	engine := runtime.NewEngine(runtime.EngineConfig{Logs: logs, Services: gw})
 	gw.SetEngine(engine)
@@ -144,17 +151,12 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	})
 	if err := gw.Reload(ctx); err != nil {
+		m.adminLn.Close()
+		m.gwLn.Close()
 		return err
 	}
 	admin := web.NewAdminServer(web.AdminConfig{Store: m.store, Engine: engine, Gateway: gw, AdminToken: m.Config.AdminToken, Log: m.Log})
 
-	if m.adminLn, err = net.Listen("tcp", m.Config.AdminAddr); err != nil {
-		return fmt.Errorf("admin listener: %w", err)
-	}
-	if m.gwLn, err = net.Listen("tcp", m.Config.GatewayAddr); err != nil {
-		m.adminLn.Close()
-		return fmt.Errorf("gateway listener: %w", err)
-	}
 	m.admin = &http.Server{Handler: admin, ReadHeaderTimeout: 10 * time.Second}
 	m.gateway = &http.Server{Handler: gw, ReadHeaderTimeout: 10 * time.Second}
 	m.serveErr = make(chan error, 2)
