@@ -20,6 +20,15 @@
     else document.addEventListener("DOMContentLoaded", function () { fn(document.body); });
   }
 
+  // Destructive buttons ask first: data-confirm on a submit button (hx-confirm covers whole forms).
+  document.addEventListener("click", function (ev) {
+    var btn = ev.target.closest && ev.target.closest("button[data-confirm]");
+    if (btn && !window.confirm(btn.getAttribute("data-confirm"))) {
+      ev.preventDefault();
+      ev.stopImmediatePropagation();
+    }
+  }, true);
+
   // --- live logs -------------------------------------------------------------
   var stream = null;
   function closeStream() { if (stream) { stream.close(); stream = null; } }

@@ -740,7 +740,7 @@ func DeploymentsPage(p Page, d DeploymentsProps) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 68, "</select> <label for=\"split-pct\">Share of traffic for the first (%)</label> <input id=\"split-pct\" name=\"percentage\" type=\"number\" min=\"1\" max=\"99\" value=\"10\" required> <button type=\"submit\" hx-confirm=\"Split this environment's traffic between the two versions?\">Deploy split</button></form></section><section class=\"card\" aria-labelledby=\"deps-title\"><h2 id=\"deps-title\">Deployment history</h2><ol class=\"timeline\">")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 68, "</select> <label for=\"split-pct\">Share of traffic for the first (%)</label> <input id=\"split-pct\" name=\"percentage\" type=\"number\" min=\"1\" max=\"99\" value=\"10\" required> <button type=\"submit\" data-confirm=\"Split this environment's traffic between the two versions?\">Deploy split</button></form></section><section class=\"card\" aria-labelledby=\"deps-title\"><h2 id=\"deps-title\">Deployment history</h2><ol class=\"timeline\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

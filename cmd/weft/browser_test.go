@@ -219,6 +219,21 @@ func TestDashboardInBrowser(t *testing.T) {
 	get(t, m, "hello.localhost", "/from-the-log-test")
 	waitText("log line", "#log-lines", "GET /from-the-log-test 200")
 	shot("logs")
+
+	// A destructive button asks first: declining changes nothing, accepting deletes.
+	stagingSettings := admin + "/services/hello/environments/staging/settings"
+	run("decline delete", chromedp.Navigate(stagingSettings), chromedp.WaitVisible(chromedp.CSS(`tr[data-var="GREETING"]`)),
+		chromedp.Evaluate[chromedp.Void](`window.confirm = () => false`),
+		chromedp.Click(chromedp.CSS(`tr[data-var="GREETING"] button[value=delete]`)), chromedp.Sleep(300*time.Millisecond))
+	if body := gatewayBody("staging.hello.localhost"); body != "Staging runs v3" {
+		t.Fatalf("declined delete changed staging: %q", body)
+	}
+	run("accept delete", chromedp.Evaluate[chromedp.Void](`window.confirm = () => true`),
+		chromedp.Click(chromedp.CSS(`tr[data-var="GREETING"] button[value=delete]`)))
+	waitText("deleted", "#flash", "Variable GREETING deleted")
+	if body := gatewayBody("staging.hello.localhost"); body != "undefined runs v3" {
+		t.Fatalf("after delete staging says %q", body)
+	}
 	t.Logf("screenshots in %s", shots)
 }
 
