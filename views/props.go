@@ -15,6 +15,14 @@ type Page struct {
 	CSRF   string
 	Crumbs []Crumb
 	Flash  *Flash
+	// EnvNav, on an environment's pages, switches to the same page of another environment.
+	EnvNav *EnvNav
+}
+
+// EnvNav is the environment switcher: the service's environments, production first.
+type EnvNav struct {
+	Service, Current, Page string
+	Envs                   []string
 }
 
 // Crumb is one breadcrumb; the last has no link.

@@ -50,7 +50,7 @@ func (d *dashboard) handleDeploymentsPage(c echo.Context) error {
 			props.Others = append(props.Others, o.Name)
 		}
 	}
-	return render(c, http.StatusOK, views.DeploymentsPage(d.page(c, "Deployments · "+env+" · "+svc, envCrumbs(svc, env, "Deployments")...), props))
+	return render(c, http.StatusOK, views.DeploymentsPage(d.envPage(c, svc, env, "deployments", "Deployments"), props))
 }
 
 func queryVersion(c echo.Context, name string) (int, error) {

@@ -26,6 +26,18 @@ func (d *dashboard) registerEditRoutes(g *echo.Group) {
 	g.POST(p+"/edit/save", d.handleEditSave)
 }
 
+// envPage is the frame of an environment's page: title, breadcrumbs and the environment switcher.
+func (d *dashboard) envPage(c echo.Context, svc, env, page, title string) views.Page {
+	p := d.page(c, title+" · "+env+" · "+svc, envCrumbs(svc, env, title)...)
+	if envs, err := d.store.ListEnvironments(d.ctx(c), svc); err == nil {
+		p.EnvNav = &views.EnvNav{Service: svc, Current: env, Page: page}
+		for _, e := range envs {
+			p.EnvNav.Envs = append(p.EnvNav.Envs, e.Name)
+		}
+	}
+	return p
+}
+
 func envCrumbs(svc, env, page string) []views.Crumb {
 	return []views.Crumb{servicesCrumb(), serviceCrumb(svc), {Label: env, Href: "/services/" + svc + "/environments/" + env + "/deployments"}, {Label: page}}
 }
@@ -66,7 +78,7 @@ func (d *dashboard) handleEditPage(c echo.Context) error {
 		return err
 	}
 	props := views.EditProps{Service: svc, Env: env, Modules: mods, Main: main, FromVersion: n, URL: d.gateway.URLs(svc, env)[0]}
-	return render(c, http.StatusOK, views.EditPage(d.page(c, "Quick Edit · "+env+" · "+svc, envCrumbs(svc, env, "Quick Edit")...), props))
+	return render(c, http.StatusOK, views.EditPage(d.envPage(c, svc, env, "edit", "Quick Edit"), props))
 }
 
 // editRequest is Quick Edit's unsaved code, and for a preview the request to send it.

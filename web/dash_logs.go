@@ -28,7 +28,7 @@ func (d *dashboard) handleLogsPage(c echo.Context) error {
 	for _, e := range d.gateway.cfg.Logs.Recent(svc, env, 200) {
 		props.Recent = append(props.Recent, logLine(e))
 	}
-	return render(c, http.StatusOK, views.LogsPage(d.page(c, "Logs · "+env+" · "+svc, envCrumbs(svc, env, "Logs")...), props))
+	return render(c, http.StatusOK, views.LogsPage(d.envPage(c, svc, env, "logs", "Logs"), props))
 }
 
 // handleLogsStream sends the environment's new log lines as server-sent events until the browser leaves.

@@ -51,7 +51,7 @@ func (d *dashboard) settingsPage(c echo.Context, status int, errs views.FieldErr
 	for _, s := range svcs {
 		props.Services = append(props.Services, s.Name)
 	}
-	return render(c, status, views.SettingsPage(d.page(c, "Settings · "+env+" · "+svc, envCrumbs(svc, env, "Settings")...), props))
+	return render(c, status, views.SettingsPage(d.envPage(c, svc, env, "settings", "Settings"), props))
 }
 
 func (d *dashboard) handleSettingsPage(c echo.Context) error {

@@ -246,3 +246,19 @@ func TestLogsStreamAndAuditAndTokens(t *testing.T) {
 		t.Fatalf("password: %q", text(p, ".field-error"))
 	}
 }
+
+func TestEnvironmentSwitcherKeepsThePage(t *testing.T) {
+	_, b := newShop(t)
+	b.post("/services/shop/environments", url.Values{"name": {"staging"}, "from": {"production"}})
+	p := b.get("/services/shop/environments/staging/settings")
+	links := p.doc.Find(".env-switch a")
+	if links.Length() != 2 || links.First().Text() != "production" {
+		t.Fatalf("switcher: %q", text(p, ".env-switch"))
+	}
+	if href, _ := links.First().Attr("href"); href != "/services/shop/environments/production/settings" {
+		t.Fatalf("production tab goes to %q", href)
+	}
+	if cur := text(p, `.env-switch a[aria-current="page"]`); cur != "staging" {
+		t.Fatalf("current tab %q", cur)
+	}
+}
