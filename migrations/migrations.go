@@ -13,6 +13,7 @@ import (
 var all = []*gormigrate.Migration{
 	initialSchema,
 	usersAndSessions,
+	kvNamespaces,
 }
 
 // Apply runs every pending step, each in its own transaction.

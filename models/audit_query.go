@@ -50,3 +50,8 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, err
 	}
 	return out, nil
 }
+
+// Audit records an event that is not part of another change, such as a KV key written by a person.
+func (s *Store) Audit(ctx context.Context, a Actor, action, resource, after string) error {
+	return audit(s.read(ctx), a, action, "", "", resource, "", after)
+}

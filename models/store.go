@@ -17,6 +17,7 @@ type Store struct {
 	db       *gorm.DB
 	aead     cipher.AEAD
 	onChange func()
+	kv       kvIDs // namespace ids by name
 }
 
 // NewStore wraps a migrated database. secretKey (32 bytes) encrypts secret values with AES-256-GCM.

@@ -78,6 +78,9 @@ func (s *Store) UploadVersion(ctx context.Context, a Actor, in UploadInput) (*Up
 		if err := checkServiceBindings(tx, in.Service, settings.Bindings); err != nil {
 			return err
 		}
+		if err := ensureKVNamespaces(tx, a, settings.Bindings); err != nil {
+			return err
+		}
 		cur, err := currentSettings(tx, env)
 		if err != nil {
 			return err

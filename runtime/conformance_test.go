@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -15,6 +16,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/weft-dev/weft/models"
 )
 
 // The corpus in testdata/conformance is ../shared/conformance's: Worker scripts and the answers
@@ -22,7 +25,6 @@ import (
 // they still fail, so one that starts passing is noticed and moved into the corpus proper.
 var pendingCases = map[string]string{
 	"durable-object-counter": "Durable Objects (issue 4)",
-	"kv-basic":               "KV (issue 4)",
 	"queue-roundtrip":        "Queues (issue 4)",
 	"r2-basic":               "R2 (issue 4)",
 	"html-rewriter":          "HTMLRewriter (issue 5)",
@@ -32,6 +34,7 @@ type caseSpec struct {
 	Vars     map[string]any    `json:"vars"`
 	Secrets  map[string]string `json:"secrets"`
 	Services map[string]string `json:"services"`
+	KV       []string          `json:"kv"`
 	Origin   bool              `json:"origin"`
 	Requests []struct {
 		Method  string            `json:"method"`
@@ -110,7 +113,7 @@ func runCase(t *testing.T, name, file, originURL string) string {
 	if err := json.Unmarshal(raw, &want); err != nil {
 		t.Fatalf("expected: %v", err)
 	}
-	e := newTestEngine()
+	e := newStoreEngine(t)
 	for _, m := range auxWorker.FindAllStringSubmatch(string(src), -1) {
 		e.load(t, name+"-"+m[1], m[2], nil)
 	}
@@ -151,6 +154,14 @@ func loadCase(e *testEngine, name, src string, spec caseSpec, originURL string) 
 	}
 	if spec.Origin {
 		ws.Vars = append(ws.Vars, Var{Name: "ORIGIN", Value: originURL})
+	}
+	for _, binding := range spec.KV { // as the harness's wrangler.toml: id = "<case>-<binding>", created on deploy
+		ns := name + "-" + binding
+		if _, err := e.store.CreateKVNamespace(context.Background(), models.Actor{Name: "test"}, ns); err != nil {
+			e.logs.Log(LogEntry{Level: "load", Message: err.Error()})
+			return nil
+		}
+		ws.Bindings = append(ws.Bindings, Binding{Name: binding, Type: "kv_namespace", Target: map[string]string{"namespace_id": ns}})
 	}
 	for binding, target := range spec.Services {
 		ws.Bindings = append(ws.Bindings, Binding{Name: binding, Type: "service", Target: map[string]string{"service": name + "-" + target}})

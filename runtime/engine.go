@@ -29,6 +29,7 @@ type EngineConfig struct {
 	Logs     LogSink
 	Fetch    *http.Client
 	Services ServiceDispatcher
+	KV       KVStore // nil: KV bindings throw
 	PoolSize int // idle runtimes kept per worker; 0 means 2×GOMAXPROCS
 }
 

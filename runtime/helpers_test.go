@@ -6,9 +6,13 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/weft-dev/weft/migrations"
+	"github.com/weft-dev/weft/models"
 )
 
 // memLogs collects log entries, as the gateway's ring buffer does.
@@ -54,12 +58,34 @@ type testEngine struct {
 	*Engine
 	logs     *memLogs
 	services *engineServices
+	store    *models.Store
 }
 
 func newTestEngine() *testEngine {
 	logs := &memLogs{}
 	svc := &engineServices{workers: map[string]*Worker{}}
 	return &testEngine{Engine: NewEngine(EngineConfig{Logs: logs, Services: svc}), logs: logs, services: svc}
+}
+
+// newStoreEngine is an engine whose bindings keep their data in a real SQLite store in a temp dir.
+func newStoreEngine(t testing.TB) *testEngine {
+	t.Helper()
+	db, err := models.OpenDB(filepath.Join(t.TempDir(), "weft.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := migrations.Apply(db); err != nil {
+		t.Fatal(err)
+	}
+	store, err := models.NewStore(db, make([]byte, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	e := newTestEngine()
+	e.Engine = NewEngine(EngineConfig{Logs: e.logs, Services: e.services, KV: store})
+	e.store = store
+	return e
 }
 
 // load builds a single-module worker and loads it under id.

@@ -48,7 +48,20 @@ func (n *natives) object(vm *goja.Runtime) *goja.Object {
 	set("clearTimer", func(id int64) { n.in.clearTimer(id) })
 	set("fetch", n.fetch)
 	set("service", n.service)
+	set("kvGet", n.kvGet)
+	set("kvPut", n.kvPut)
+	set("kvDelete", n.kvDelete)
+	set("kvList", n.kvList)
 	return o
+}
+
+// throw raises a JavaScript Error with msg in the running script.
+func (n *natives) throw(msg string) {
+	e, err := n.in.vm.New(n.in.vm.Get("Error"), n.in.vm.ToValue(msg))
+	if err != nil {
+		panic(n.in.vm.NewGoError(err))
+	}
+	panic(e)
 }
 
 func (n *natives) typeError(format string, args ...any) {

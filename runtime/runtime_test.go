@@ -270,10 +270,10 @@ func TestEnvHoldsVarsSecretsAndPendingBindings(t *testing.T) {
 } }`, func(s *WorkerSpec) {
 		s.Vars = []Var{{Name: "PLAIN", Value: "text"}, {Name: "CONFIG", JSON: true, Value: `{"list":[1,2]}`}}
 		s.Secrets = map[string]string{"TOKEN": "s3cret"}
-		s.Bindings = []Binding{{Name: "CACHE", Type: "kv_namespace"}}
+		s.Bindings = []Binding{{Name: "CACHE", Type: "r2_bucket"}}
 	})
 	r := get(w, "http://env.localhost/")
-	want := `{"plain":"text","json":2,"secret":"s3cret","kv":"KV binding CACHE is not yet supported by Weft","keys":["CACHE","CONFIG","PLAIN","TOKEN"]}`
+	want := `{"plain":"text","json":2,"secret":"s3cret","kv":"R2 binding CACHE is not yet supported by Weft","keys":["CACHE","CONFIG","PLAIN","TOKEN"]}`
 	if r.body != want {
 		t.Fatalf("got %q\nwant %q\n%s", r.body, want, e.logs.text())
 	}

@@ -56,6 +56,7 @@ func NewAdminServer(cfg AdminConfig) *echo.Echo {
 	a.registerVersionRoutes(g)
 	a.registerSettingsRoutes(g)
 	a.registerAuditRoutes(g)
+	a.registerKVRoutes(g)
 	a.registerDashboardRoutes(e)
 	return e
 }

@@ -41,6 +41,7 @@ func addClientCommands(root *cobra.Command) {
 		newAuditCommand(g),
 		newRoutesCommand(g),
 		newServicesCommand(g),
+		newKVCommand(g),
 	}
 	for _, c := range cmds {
 		// Persistent on each client command rather than on root, so `serve --data` keeps its own meaning.

@@ -48,6 +48,8 @@ type Main struct {
 	adminLn  net.Listener
 	gwLn     net.Listener
 	serveErr chan error
+	// stopJanitor ends the background housekeeping (expired KV keys).
+	stopJanitor func()
 }
 
 func newServeCommand() *cobra.Command {
@@ -143,7 +145,7 @@ func (m *Main) Run(ctx context.Context) error {
 	logs := web.NewLogBuffer()
 	_, gwPort, _ := net.SplitHostPort(m.gwLn.Addr().String()) // the bound port, also with :0
 	gw := web.NewGateway(web.GatewayConfig{Store: m.store, Domain: m.Config.Domain, Port: gwPort, Logs: logs, Log: m.Log})
-	engine := runtime.NewEngine(runtime.EngineConfig{Logs: logs, Services: gw})
+	engine := runtime.NewEngine(runtime.EngineConfig{Logs: logs, Services: gw, KV: m.store})
 	gw.SetEngine(engine)
 	m.store.OnChange(func() {
 		if err := gw.Reload(context.Background()); err != nil {
@@ -160,6 +162,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.admin = &http.Server{Handler: admin, ReadHeaderTimeout: 10 * time.Second}
 	m.gateway = &http.Server{Handler: gw, ReadHeaderTimeout: 10 * time.Second}
 	m.serveErr = make(chan error, 2)
+	m.stopJanitor = m.janitor()
 	go m.serve(m.admin, m.adminLn)
 	go m.serve(m.gateway, m.gwLn)
 	m.Log.Info("weft serving", "admin", "http://"+m.adminLn.Addr().String(), "gateway", "http://"+m.gwLn.Addr().String(),
@@ -173,6 +176,26 @@ func (m *Main) serve(s *http.Server, ln net.Listener) {
 	}
 }
 
+// janitor purges expired KV keys every minute; reads never return them, this reclaims the space.
+func (m *Main) janitor() func() {
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		t := time.NewTicker(time.Minute)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if _, err := m.store.PurgeExpiredKV(ctx); err != nil && ctx.Err() == nil {
+					m.Log.Error("purge expired KV keys", "err", err)
+				}
+			}
+		}
+	}()
+	return cancel
+}
+
 // AdminAddr and GatewayAddr are the bound addresses (useful with :0).
 func (m *Main) AdminAddr() string   { return m.adminLn.Addr().String() }
 func (m *Main) GatewayAddr() string { return m.gwLn.Addr().String() }
@@ -181,6 +204,9 @@ func (m *Main) GatewayAddr() string { return m.gwLn.Addr().String() }
 func (m *Main) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	if m.stopJanitor != nil {
+		m.stopJanitor()
+	}
 	for _, s := range []*http.Server{m.admin, m.gateway} {
 		if s != nil {
 			s.Shutdown(ctx)

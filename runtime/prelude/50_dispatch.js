@@ -40,7 +40,11 @@ function pendingBinding(name, type) {
 function makeEnv(desc) {
   const env = {};
   for (const v of desc.vars) env[v.name] = v.json ? JSON.parse(v.value) : v.value;
-  for (const b of desc.bindings) env[b.name] = b.type === "service" ? serviceBinding(b.name) : pendingBinding(b.name, b.type);
+  for (const b of desc.bindings) {
+    if (b.type === "service") env[b.name] = serviceBinding(b.name);
+    else if (b.type === "kv_namespace") env[b.name] = new KVNamespace(b.name);
+    else env[b.name] = pendingBinding(b.name, b.type);
+  }
   return env;
 }
 

@@ -94,43 +94,17 @@ func Path(segments ...string) string {
 // path is relative to BaseURL and may carry a query string.
 func (c *Client) Do(ctx context.Context, method, path string, in, out any) error {
 	var body io.Reader
+	contentType := ""
 	if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {
 			return fmt.Errorf("client: encode request: %w", err)
 		}
-		body = bytes.NewReader(b)
+		body, contentType = bytes.NewReader(b), "application/json"
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.BaseURL+path, body)
+	data, _, err := c.send(ctx, method, path, body, contentType)
 	if err != nil {
-		return fmt.Errorf("invalid API URL %q: %w", c.BaseURL, err)
-	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", UserAgent)
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if c.Token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.Token)
-	}
-	hc := c.HTTP
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return &ConnError{URL: c.BaseURL, Err: err}
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-	if err != nil {
-		return fmt.Errorf("read response from %s: %w", c.BaseURL, err)
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return decodeError(resp, data)
+		return err
 	}
 	if out == nil || len(bytes.TrimSpace(data)) == 0 {
 		return nil
@@ -181,4 +155,44 @@ func codeForStatus(status int) string {
 		return models.ETOOLARGE
 	}
 	return models.EINTERNAL
+}
+
+// DoRaw sends body as is and returns a 2xx response's bytes and headers (KV values, for example).
+func (c *Client) DoRaw(ctx context.Context, method, path string, body io.Reader, contentType string) ([]byte, http.Header, error) {
+	return c.send(ctx, method, path, body, contentType)
+}
+
+func (c *Client) send(ctx context.Context, method, path string, body io.Reader, contentType string) ([]byte, http.Header, error) {
+	req, err := http.NewRequestWithContext(ctx, method, c.BaseURL+path, body)
+	if err != nil {
+		return nil, nil, fmt.Errorf("invalid API URL %q: %w", c.BaseURL, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", UserAgent)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	hc := c.HTTP
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, nil, ctx.Err()
+		}
+		return nil, nil, &ConnError{URL: c.BaseURL, Err: err}
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return nil, nil, fmt.Errorf("read response from %s: %w", c.BaseURL, err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, nil, decodeError(resp, data)
+	}
+	return data, resp.Header, nil
 }
