@@ -30,7 +30,7 @@ type EngineConfig struct {
 	Fetch    *http.Client
 	Services ServiceDispatcher
 	KV       KVStore // nil: KV bindings throw
-	PoolSize int // idle runtimes kept per worker; 0 means 2×GOMAXPROCS
+	PoolSize int     // idle runtimes kept per worker; 0 means 2×GOMAXPROCS
 }
 
 // ServiceDispatcher runs a request against another environment in-process (service bindings).

@@ -3,6 +3,7 @@ package views
 
 import (
 	"fmt"
+	"net/url"
 	"time"
 
 	"github.com/weft-dev/weft/models"
@@ -93,3 +94,28 @@ func envPath(service, env string) string {
 }
 
 func itoa(n int) string { return fmt.Sprint(n) }
+
+func prefixNote(prefix string) string {
+	if prefix == "" {
+		return ""
+	}
+	return " starting with " + prefix
+}
+
+func kvKeyURL(ns, key, prefix string) string {
+	q := url.Values{"key": {key}}
+	if prefix != "" {
+		q.Set("prefix", prefix)
+	}
+	return "/kv/" + ns + "?" + q.Encode()
+}
+
+func kvNextURL(ns, prefix, cursor string) string {
+	q := url.Values{"cursor": {cursor}}
+	if prefix != "" {
+		q.Set("prefix", prefix)
+	}
+	return "/kv/" + ns + "?" + q.Encode()
+}
+
+func unixTime(sec int64) string { return when(time.Unix(sec, 0)) }

@@ -51,6 +51,13 @@ func (d *dashboard) settingsPage(c echo.Context, status int, errs views.FieldErr
 	for _, s := range svcs {
 		props.Services = append(props.Services, s.Name)
 	}
+	namespaces, err := d.store.ListKVNamespaces(d.ctx(c))
+	if err != nil {
+		return err
+	}
+	for _, n := range namespaces {
+		props.Namespaces = append(props.Namespaces, n.Name)
+	}
 	return render(c, status, views.SettingsPage(d.envPage(c, svc, env, "settings", "Settings"), props))
 }
 

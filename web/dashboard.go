@@ -54,6 +54,7 @@ func (a *api) registerDashboardRoutes(e *echo.Echo) {
 	d.registerSettingsPages(in)
 	d.registerDeploymentPages(in)
 	d.registerLogPages(in)
+	d.registerKVPages(in)
 	in.GET("/audit", d.handleAuditPage)
 }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -260,5 +261,43 @@ func TestEnvironmentSwitcherKeepsThePage(t *testing.T) {
 	}
 	if cur := text(p, `.env-switch a[aria-current="page"]`); cur != "staging" {
 		t.Fatalf("current tab %q", cur)
+	}
+}
+
+func TestKVBrowser(t *testing.T) {
+	ts, b := newShop(t)
+	if p := b.post("/kv", url.Values{"name": {"bad name!"}}); p.status != http.StatusUnprocessableEntity || !strings.Contains(text(p, "#err-name"), "invalid KV namespace") {
+		t.Fatalf("bad name: %d %q", p.status, text(p, ".field-error"))
+	}
+	if p := b.post("/kv", url.Values{"name": {"sessions"}}); p.location != "/kv/sessions" {
+		t.Fatalf("create: %d %q", p.status, p.location)
+	}
+	for _, k := range []string{"user:1", "user:2", "other"} {
+		b.post("/kv/sessions/put", url.Values{"key": {k}, "value": {"value of " + k}})
+	}
+	p := b.get("/kv/sessions?prefix=user:")
+	if p.doc.Find(".kv-keys li").Length() != 2 {
+		t.Fatalf("prefix listing: %q", text(p, ".kv-keys"))
+	}
+	p = b.get("/kv/sessions?key=user:2")
+	if p.doc.Find("#kv-value").Text() != "value of user:2" {
+		t.Fatalf("view: %q", p.doc.Find("#kv-value").Text())
+	}
+	if p := b.post("/kv/sessions/put", url.Values{"key": {strings.Repeat("k", 600)}, "value": {"v"}}); !strings.Contains(text(p, "#err-key"), "at most 512 bytes") {
+		t.Fatalf("long key: %q", text(p, ".field-error"))
+	}
+	b.post("/kv/sessions/delete-key", url.Values{"key": {"other"}})
+	if _, _, ok, _ := ts.store.KVGet(context.Background(), "sessions", "other"); ok {
+		t.Fatal("key not deleted")
+	}
+	// A namespace bound by a live version is not deleted, and the page says who binds it.
+	b.post("/services/shop/environments/production/settings/bindings", url.Values{"op": {"add"}, "name": {"SESSIONS"}, "type": {"kv_namespace"}, "target": {"sessions"}})
+	p = b.get("/kv")
+	if !strings.Contains(text(p, `tr[data-namespace="sessions"]`), "shop/production as SESSIONS") {
+		t.Fatalf("bound by: %q", text(p, "table"))
+	}
+	b.post("/kv/sessions/delete", url.Values{})
+	if p := b.get("/kv"); !strings.Contains(text(p, ".flash-error"), "bound as SESSIONS") {
+		t.Fatalf("delete bound namespace: %q", text(p, "#flash"))
 	}
 }
