@@ -1,8 +1,13 @@
 package runtime
 
 import (
+	"bytes"
+	"context"
 	"net/http/httptest"
+	"strconv"
 	"testing"
+
+	"github.com/weft-dev/weft/models"
 )
 
 // BenchmarkHello is the gateway's hot path without the network: a pooled runtime serves a request.
@@ -56,6 +61,52 @@ func BenchmarkBuild(b *testing.B) {
 	}
 	for i := 0; i < b.N; i++ {
 		if _, err := Build(mods, "src/index.ts"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkKVGet is a Worker reading a 1 KiB KV value: one request, one get.
+func BenchmarkKVGet(b *testing.B) {
+	e := newStoreEngine(b)
+	ctx := context.Background()
+	e.store.CreateKVNamespace(ctx, models.Actor{Name: "bench"}, "bench")
+	e.store.KVPut(ctx, "bench", "key", bytes.Repeat([]byte("x"), 1024), "", 0)
+	w := e.load(b, "kv", `export default { async fetch(req, env) { return new Response(await env.KV.get("key")) } }`, func(s *WorkerSpec) {
+		s.Bindings = []Binding{{Name: "KV", Type: "kv_namespace", Target: map[string]string{"namespace_id": "bench"}}}
+	})
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if r := get(w, "http://kv.localhost/"); len(r.body) != 1024 {
+			b.Fatal(r.status, r.body)
+		}
+	}
+}
+
+// BenchmarkKVStoreGet and BenchmarkKVStorePut are the store alone: the operations a KV binding makes.
+func BenchmarkKVStoreGet(b *testing.B) {
+	e := newStoreEngine(b)
+	ctx := context.Background()
+	e.store.CreateKVNamespace(ctx, models.Actor{Name: "bench"}, "bench")
+	e.store.KVPut(ctx, "bench", "key", bytes.Repeat([]byte("x"), 1024), "", 0)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if v, _, ok, err := e.store.KVGet(ctx, "bench", "key"); err != nil || !ok || len(v) != 1024 {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkKVStorePut(b *testing.B) {
+	e := newStoreEngine(b)
+	ctx := context.Background()
+	e.store.CreateKVNamespace(ctx, models.Actor{Name: "bench"}, "bench")
+	value := bytes.Repeat([]byte("x"), 1024)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if err := e.store.KVPut(ctx, "bench", "key"+strconv.Itoa(i%1000), value, "", 0); err != nil {
 			b.Fatal(err)
 		}
 	}
