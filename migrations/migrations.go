@@ -14,6 +14,7 @@ var all = []*gormigrate.Migration{
 	initialSchema,
 	usersAndSessions,
 	kvNamespaces,
+	durableObjects,
 }
 
 // Apply runs every pending step, each in its own transaction.

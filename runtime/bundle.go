@@ -55,7 +55,20 @@ const (
 	bundleGlobal = "__weft_exports"
 	bundleFile   = "worker.js"
 	memNamespace = "weft-module"
+	// builtinNamespace holds the runtime's own modules, such as cloudflare:workers.
+	builtinNamespace = "weft-builtin"
 )
+
+// builtinModules re-export classes the prelude defines, so `import { DurableObject } from
+// "cloudflare:workers"` works as in workerd.
+var builtinModules = map[string]string{
+	"cloudflare:workers": `const cf = globalThis.__weft_cf;
+export const DurableObject = cf.DurableObject;
+export const WorkerEntrypoint = cf.WorkerEntrypoint;
+export const RpcTarget = cf.RpcTarget;
+export const WorkflowEntrypoint = cf.WorkflowEntrypoint;
+`,
+}
 
 // goja runs ES2017 with async/await natively; esbuild lowers everything newer.
 var gojaTarget = api.ES2017
@@ -82,6 +95,9 @@ func memoryPlugin(files map[string]string) api.Plugin {
 			if a.Kind == api.ResolveEntryPoint {
 				return api.OnResolveResult{Path: a.Path, Namespace: memNamespace}, nil
 			}
+			if _, ok := builtinModules[a.Path]; ok {
+				return api.OnResolveResult{Path: a.Path, Namespace: builtinNamespace}, nil
+			}
 			if strings.HasPrefix(a.Path, "cloudflare:") || strings.HasPrefix(a.Path, "node:") {
 				return api.OnResolveResult{}, fmt.Errorf("%q is not supported by Weft yet", a.Path)
 			}
@@ -96,6 +112,10 @@ func memoryPlugin(files map[string]string) api.Plugin {
 				}
 			}
 			return api.OnResolveResult{}, fmt.Errorf("module %q not found among the uploaded modules", a.Path)
+		})
+		b.OnLoad(api.OnLoadOptions{Filter: ".*", Namespace: builtinNamespace}, func(a api.OnLoadArgs) (api.OnLoadResult, error) {
+			src := builtinModules[a.Path]
+			return api.OnLoadResult{Contents: &src, Loader: api.LoaderJS}, nil
 		})
 		b.OnLoad(api.OnLoadOptions{Filter: ".*", Namespace: memNamespace}, func(a api.OnLoadArgs) (api.OnLoadResult, error) {
 			src, ok := files[a.Path]

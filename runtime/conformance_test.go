@@ -24,10 +24,9 @@ import (
 // workerd gave to them. pendingCases need bindings or APIs that later issues build; the test checks
 // they still fail, so one that starts passing is noticed and moved into the corpus proper.
 var pendingCases = map[string]string{
-	"durable-object-counter": "Durable Objects (issue 4)",
-	"queue-roundtrip":        "Queues (issue 4)",
-	"r2-basic":               "R2 (issue 4)",
-	"html-rewriter":          "HTMLRewriter (issue 5)",
+	"queue-roundtrip": "Queues (issue 4)",
+	"r2-basic":        "R2 (issue 4)",
+	"html-rewriter":   "HTMLRewriter (issue 5)",
 }
 
 type caseSpec struct {
@@ -35,6 +34,7 @@ type caseSpec struct {
 	Secrets  map[string]string `json:"secrets"`
 	Services map[string]string `json:"services"`
 	KV       []string          `json:"kv"`
+	Durable  map[string]string `json:"durableObjects"`
 	Origin   bool              `json:"origin"`
 	Requests []struct {
 		Method  string            `json:"method"`
@@ -162,6 +162,9 @@ func loadCase(e *testEngine, name, src string, spec caseSpec, originURL string) 
 			return nil
 		}
 		ws.Bindings = append(ws.Bindings, Binding{Name: binding, Type: "kv_namespace", Target: map[string]string{"namespace_id": ns}})
+	}
+	for binding, class := range spec.Durable {
+		ws.Bindings = append(ws.Bindings, Binding{Name: binding, Type: "durable_object_namespace", Target: map[string]string{"class_name": class}})
 	}
 	for binding, target := range spec.Services {
 		ws.Bindings = append(ws.Bindings, Binding{Name: binding, Type: "service", Target: map[string]string{"service": name + "-" + target}})

@@ -30,7 +30,9 @@ type EngineConfig struct {
 	Fetch    *http.Client
 	Services ServiceDispatcher
 	KV       KVStore // nil: KV bindings throw
-	PoolSize int     // idle runtimes kept per worker; 0 means 2×GOMAXPROCS
+	Durable  DurableStore
+	Hosts    DurableHosts // finds the live worker of an environment; nil in tests
+	PoolSize int          // idle runtimes kept per worker; 0 means 2×GOMAXPROCS
 }
 
 // ServiceDispatcher runs a request against another environment in-process (service bindings).
@@ -74,6 +76,8 @@ type WorkerSpec struct {
 	Bindings  []Binding
 	CPULimit  time.Duration
 	WallLimit time.Duration
+	// Namespace is "service/env": Durable Objects of this worker's classes belong to it.
+	Namespace string
 	// Logs, when set, receives this worker's lines instead of the engine's sink (previews).
 	Logs LogSink
 }
@@ -85,6 +89,7 @@ type Engine struct {
 	programs map[string]*goja.Program // by bundle hash
 	workers  map[string]*Worker       // by spec ID
 	compiles atomic.Int64
+	do       durables
 }
 
 // NewEngine makes an engine.

@@ -83,7 +83,7 @@ func newStoreEngine(t testing.TB) *testEngine {
 	}
 	t.Cleanup(func() { store.Close() })
 	e := newTestEngine()
-	e.Engine = NewEngine(EngineConfig{Logs: e.logs, Services: e.services, KV: store})
+	e.Engine = NewEngine(EngineConfig{Logs: e.logs, Services: e.services, KV: store, Durable: store})
 	e.store = store
 	return e
 }

@@ -25,7 +25,9 @@ type instance struct {
 	// handle is the prelude's dispatcher: (event kind, request init) → Promise of the exported response.
 	handle  goja.Callable
 	settle  goja.Callable // settles ctx.waitUntil promises
+	durable goja.Callable // constructs the Durable Object this runtime hosts
 	natives *natives
+	object  *durableObject // the Durable Object this runtime hosts, if any
 
 	mu     sync.Mutex
 	queue  []task
@@ -96,12 +98,28 @@ func (in *instance) runJS(f func() error) (err error) {
 		in.broken = true
 		return errCPULimit
 	}
-	t := time.AfterFunc(remaining, func() { in.vm.Interrupt(errCPULimit) })
-	start := time.Now()
+	clock := startCPUClock()
+	// The watchdog wakes when the budget could be spent and interrupts only if it really is: time
+	// the thread spent descheduled (other requests, other processes) is not charged.
+	var mu sync.Mutex
+	var t *time.Timer
+	var check func()
+	check = func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if left := remaining - clock.elapsed(); left > 0 {
+			t = time.AfterFunc(max(left, time.Millisecond), check)
+			return
+		}
+		in.vm.Interrupt(errCPULimit)
+	}
+	t = time.AfterFunc(remaining, check)
 	defer func() {
+		mu.Lock()
 		t.Stop()
-		in.vm.ClearInterrupt() // the timer may have fired just after f returned
-		in.cpuUsed += time.Since(start)
+		mu.Unlock()
+		in.vm.ClearInterrupt() // the watchdog may have fired just after f returned
+		in.cpuUsed += clock.stop()
 		if r := recover(); r != nil {
 			in.broken = true
 			err = fmt.Errorf("runtime panic: %v", r)

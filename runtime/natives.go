@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -52,6 +53,7 @@ func (n *natives) object(vm *goja.Runtime) *goja.Object {
 	set("kvPut", n.kvPut)
 	set("kvDelete", n.kvDelete)
 	set("kvList", n.kvList)
+	n.durableNatives(set)
 	return o
 }
 
@@ -222,7 +224,47 @@ func (n *natives) request(init *goja.Object) (*http.Request, string) {
 		}
 		req.Header.Add(kv[0], kv[1])
 	}
-	return req, init.Get("redirect").String()
+	redirect := ""
+	if v := init.Get("redirect"); v != nil && !goja.IsUndefined(v) {
+		redirect = v.String()
+	}
+	return req, redirect
+}
+
+// asyncString runs do on a goroutine and resolves the returned promise with its string on the loop.
+func (n *natives) asyncString(do func() (string, error)) *goja.Promise {
+	in := n.in
+	p, resolve, reject := in.vm.NewPromise()
+	in.mu.Lock()
+	gen := in.gen
+	in.mu.Unlock()
+	in.pending++
+	go func() {
+		s, err := do()
+		in.post(gen, func() {
+			in.pending--
+			if err != nil {
+				reject(in.errorValue(err))
+				return
+			}
+			resolve(s)
+		})
+	}()
+	return p
+}
+
+// errorValue is a Go error as a JavaScript Error, keeping a JavaScript exception's message.
+func (in *instance) errorValue(err error) goja.Value {
+	msg := err.Error()
+	var je *jsError
+	if errors.As(err, &je) {
+		msg = je.message
+	}
+	e, cerr := in.vm.New(in.vm.Get("Error"), in.vm.ToValue(msg))
+	if cerr != nil {
+		return in.vm.NewGoError(err)
+	}
+	return e
 }
 
 // async runs do on a goroutine and settles the returned promise with its response on the loop.

@@ -61,6 +61,7 @@ func (w *Worker) newInstance() (*instance, error) {
 		obj := api.ToObject(vm)
 		in.handle, _ = goja.AssertFunction(obj.Get("handle"))
 		in.settle, _ = goja.AssertFunction(obj.Get("settle"))
+		in.durable, _ = goja.AssertFunction(obj.Get("durable"))
 		if _, err := vm.RunProgram(w.program); err != nil {
 			return in.asJSError(err)
 		}

@@ -204,10 +204,15 @@ func (w *Worker) Fetch(ctx context.Context, r *http.Request) (*http.Response, er
 		}
 		return nil, err
 	}
+	return res.httpResponse(r), nil
+}
+
+// httpResponse is the response as net/http's, for in-process callers.
+func (res *response) httpResponse(r *http.Request) *http.Response {
 	h := http.Header{}
 	for _, kv := range res.headers {
 		h.Add(kv[0], kv[1])
 	}
 	return &http.Response{StatusCode: res.status, Status: strconv.Itoa(res.status) + " " + http.StatusText(res.status), Header: h,
-		Body: io.NopCloser(bytes.NewReader(res.body)), ContentLength: int64(len(res.body)), Request: r}, nil
+		Body: io.NopCloser(bytes.NewReader(res.body)), ContentLength: int64(len(res.body)), Request: r}
 }

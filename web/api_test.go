@@ -41,7 +41,7 @@ func newTestServer(t *testing.T) *testServer {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	gw := NewGateway(GatewayConfig{Store: store, Domain: "localhost", Logs: NewLogBuffer(), Log: log})
-	engine := runtime.NewEngine(runtime.EngineConfig{Logs: gw.cfg.Logs, Services: gw, KV: store})
+	engine := runtime.NewEngine(runtime.EngineConfig{Logs: gw.cfg.Logs, Services: gw, KV: store, Durable: store, Hosts: gw})
 	gw.SetEngine(engine)
 	store.OnChange(func() { gw.Reload(context.Background()) })
 	if err := gw.Reload(context.Background()); err != nil {

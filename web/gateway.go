@@ -177,7 +177,7 @@ func (g *Gateway) load(ctx context.Context, e *liveEnv, v *models.Version) (*run
 		return nil, err
 	}
 	spec := workerSpec(workerID(v.ID), label(e, v), &runtime.Bundle{Code: b.Code, SourceMap: b.SourceMap, Format: b.Format, Hash: b.Hash}, v.Settings)
-	spec.Secrets = secrets
+	spec.Secrets, spec.Namespace = secrets, envKey(e.service, e.env)
 	return g.engine.Load(spec)
 }
 
@@ -309,4 +309,20 @@ func (g *Gateway) Try(ctx context.Context, b *runtime.Bundle, s models.Settings,
 	spec := workerSpec("preview-"+b.Hash, "preview", b, s)
 	spec.Secrets, spec.Logs = secrets, logs
 	return g.engine.Try(spec, rw, r.WithContext(ctx))
+}
+
+// DurableHost is the worker whose code an environment's Durable Objects run: its live version (the
+// one with the largest share during a split).
+func (g *Gateway) DurableHost(namespace string) (*runtime.Worker, error) {
+	e := g.table.Load().envs[namespace]
+	if e == nil || len(e.splits) == 0 {
+		return nil, fmt.Errorf("%s has no deployed version to run its Durable Objects", namespace)
+	}
+	top := &e.splits[0]
+	for i := range e.splits {
+		if e.splits[i].Percentage > top.Percentage {
+			top = &e.splits[i]
+		}
+	}
+	return g.worker(context.Background(), e, &top.Version)
 }

@@ -145,7 +145,7 @@ func (m *Main) Run(ctx context.Context) error {
 	logs := web.NewLogBuffer()
 	_, gwPort, _ := net.SplitHostPort(m.gwLn.Addr().String()) // the bound port, also with :0
 	gw := web.NewGateway(web.GatewayConfig{Store: m.store, Domain: m.Config.Domain, Port: gwPort, Logs: logs, Log: m.Log})
-	engine := runtime.NewEngine(runtime.EngineConfig{Logs: logs, Services: gw, KV: m.store})
+	engine := runtime.NewEngine(runtime.EngineConfig{Logs: logs, Services: gw, KV: m.store, Durable: m.store, Hosts: gw})
 	gw.SetEngine(engine)
 	m.store.OnChange(func() {
 		if err := gw.Reload(context.Background()); err != nil {
@@ -156,6 +156,9 @@ func (m *Main) Run(ctx context.Context) error {
 		m.adminLn.Close()
 		m.gwLn.Close()
 		return err
+	}
+	if err := engine.RestoreAlarms(ctx); err != nil {
+		m.Log.Error("restore Durable Object alarms", "err", err)
 	}
 	admin := web.NewAdminServer(web.AdminConfig{Store: m.store, Engine: engine, Gateway: gw, AdminToken: m.Config.AdminToken, Log: m.Log})
 

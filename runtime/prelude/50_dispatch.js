@@ -43,6 +43,7 @@ function makeEnv(desc) {
   for (const b of desc.bindings) {
     if (b.type === "service") env[b.name] = serviceBinding(b.name);
     else if (b.type === "kv_namespace") env[b.name] = new KVNamespace(b.name);
+    else if (b.type === "durable_object_namespace") env[b.name] = new DurableObjectNamespace(b.name);
     else env[b.name] = pendingBinding(b.name, b.type);
   }
   return env;
@@ -92,6 +93,11 @@ G.__weft_setup = function (format, envDesc) {
         res = await responded;
       }
       return exportResponse(res);
+    },
+    // durable constructs the Durable Object this runtime hosts.
+    durable(className, hex, name) {
+      const mod = G.__weft_exports || {};
+      return durableHost(mod[className], className, hex, name, env);
     },
     // settle returns null when there is no waitUntil work, so the runtime goes straight back to the pool.
     settle() {

@@ -1,9 +1,16 @@
 // Entry for static/editor.js: CodeMirror 6 set up for Quick Edit, exposed as window.WeftEditor.
+// Bundled by build.sh (esbuild, IIFE, minified, es2020). API:
+//   WeftEditor.create(parent, {doc, filename, onChange?(doc), dark?}) -> handle
+//   handle.getDoc() / setDoc(text) / setFile(filename, text) / focus()
+//   handle.showError(line1Based, message) / clearErrors() / view (the EditorView)
+// create also sets parent.weftEditor = handle and dispatches "weft-editor-ready" on parent.
+// dark: true/false forces the theme; undefined follows prefers-color-scheme.
+// Language from the filename: .ts/.mts/.cts/.tsx -> TypeScript, .jsx/.tsx -> JSX, else JavaScript (.json too).
 import { EditorState, Compartment } from "@codemirror/state";
 import { EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection } from "@codemirror/view";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { syntaxHighlighting, defaultHighlightStyle, bracketMatching, indentOnInput } from "@codemirror/language";
-import { searchKeymap, highlightSelectionMatches } from "@codemirror/search";
+import { search, searchKeymap, highlightSelectionMatches } from "@codemirror/search";
 import { closeBrackets, closeBracketsKeymap } from "@codemirror/autocomplete";
 import { lintGutter, setDiagnostics } from "@codemirror/lint";
 import { javascript } from "@codemirror/lang-javascript";
@@ -20,7 +27,7 @@ function create(parent, opts) {
   const dark = opts.dark !== undefined ? opts.dark : window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
   const extensions = [
     lineNumbers(), highlightActiveLineGutter(), highlightActiveLine(), drawSelection(), history(), indentOnInput(),
-    bracketMatching(), closeBrackets(), highlightSelectionMatches(), lintGutter(),
+    bracketMatching(), closeBrackets(), highlightSelectionMatches(), search({ top: true }), lintGutter(),
     syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
     keymap.of([indentWithTab, ...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap]),
     language.of(languageFor(opts.filename || "index.js")),

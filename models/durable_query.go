@@ -1,0 +1,119 @@
+package models
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Durable Object storage: the runtime keeps one live instance per object and calls these from it, so
+// an object's operations never race each other.
+
+// DOGet returns the stored values of keys that exist.
+func (s *Store) DOGet(ctx context.Context, ns, id string, keys []string) (map[string]string, error) {
+	var rows []DOEntry
+	if err := s.read(ctx).Where("namespace = ? AND object_id = ? AND key IN ?", ns, id, keys).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("models: durable get: %w", err)
+	}
+	out := make(map[string]string, len(rows))
+	for _, r := range rows {
+		out[r.Key] = r.Value
+	}
+	return out, nil
+}
+
+// DOPut writes entries atomically.
+func (s *Store) DOPut(ctx context.Context, ns, id string, entries map[string]string) error {
+	rows := make([]DOEntry, 0, len(entries))
+	for k, v := range entries {
+		rows = append(rows, DOEntry{Namespace: ns, ObjectID: id, Key: k, Value: v})
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	if err := s.read(ctx).Clauses(clause.OnConflict{UpdateAll: true}).CreateInBatches(rows, 200).Error; err != nil {
+		return fmt.Errorf("models: durable put: %w", err)
+	}
+	return nil
+}
+
+// DODelete deletes keys and returns how many existed.
+func (s *Store) DODelete(ctx context.Context, ns, id string, keys []string) (int, error) {
+	res := s.read(ctx).Where("namespace = ? AND object_id = ? AND key IN ?", ns, id, keys).Delete(&DOEntry{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("models: durable delete: %w", res.Error)
+	}
+	return int(res.RowsAffected), nil
+}
+
+// DODeleteAll deletes an object's storage and its alarm.
+func (s *Store) DODeleteAll(ctx context.Context, ns, id string) error {
+	return s.read(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Where("namespace = ? AND object_id = ?", ns, id).Delete(&DOEntry{}).Error; err != nil {
+			return err
+		}
+		return tx.Where("namespace = ? AND object_id = ?", ns, id).Delete(&DOAlarm{}).Error
+	})
+}
+
+// DOList returns keys and values in key order (reversed with Reverse), as storage.list() selects them.
+func (s *Store) DOList(ctx context.Context, ns, id string, o DOListOptions) ([][2]string, error) {
+	q := s.read(ctx).Where("namespace = ? AND object_id = ?", ns, id)
+	if o.Prefix != "" {
+		q = q.Where("key >= ? AND key < ?", o.Prefix, o.Prefix+"\U0010FFFF")
+	}
+	if o.Start != "" {
+		q = q.Where("key >= ?", o.Start)
+	}
+	if o.StartAfter != "" {
+		q = q.Where("key > ?", o.StartAfter)
+	}
+	if o.End != "" {
+		q = q.Where("key < ?", o.End)
+	}
+	order := "key"
+	if o.Reverse {
+		order = "key DESC"
+	}
+	q = q.Order(order)
+	if o.Limit > 0 {
+		q = q.Limit(o.Limit)
+	}
+	var rows []DOEntry
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("models: durable list: %w", err)
+	}
+	out := make([][2]string, len(rows))
+	for i, r := range rows {
+		out[i] = [2]string{r.Key, r.Value}
+	}
+	return out, nil
+}
+
+// DOGetAlarm returns the object's alarm time in Unix milliseconds, or 0.
+func (s *Store) DOGetAlarm(ctx context.Context, ns, id string) (int64, error) {
+	var a DOAlarm
+	res := s.read(ctx).Where("namespace = ? AND object_id = ?", ns, id).Limit(1).Find(&a)
+	if res.Error != nil {
+		return 0, fmt.Errorf("models: durable alarm: %w", res.Error)
+	}
+	return a.Time, nil
+}
+
+// DOSetAlarm sets (ms > 0) or clears (ms == 0) the object's alarm; attempts counts failed runs.
+func (s *Store) DOSetAlarm(ctx context.Context, ns, id string, ms int64, attempts int) error {
+	if ms == 0 {
+		return s.read(ctx).Where("namespace = ? AND object_id = ?", ns, id).Delete(&DOAlarm{}).Error
+	}
+	a := DOAlarm{Namespace: ns, ObjectID: id, Time: ms, Attempts: attempts}
+	return s.read(ctx).Clauses(clause.OnConflict{UpdateAll: true}).Create(&a).Error
+}
+
+// DOAlarms returns every scheduled alarm, to re-arm them when the server starts.
+func (s *Store) DOAlarms(ctx context.Context) ([]DOAlarm, error) {
+	var out []DOAlarm
+	err := s.read(ctx).Order("time").Find(&out).Error
+	return out, err
+}

@@ -1,0 +1,507 @@
+package runtime
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dop251/goja"
+
+	"github.com/weft-dev/weft/models"
+)
+
+// DurableStore keeps Durable Object storage and alarms; models.Store implements it.
+type DurableStore interface {
+	DOGet(ctx context.Context, ns, id string, keys []string) (map[string]string, error)
+	DOPut(ctx context.Context, ns, id string, entries map[string]string) error
+	DODelete(ctx context.Context, ns, id string, keys []string) (int, error)
+	DOList(ctx context.Context, ns, id string, o models.DOListOptions) ([][2]string, error)
+	DODeleteAll(ctx context.Context, ns, id string) error
+	DOGetAlarm(ctx context.Context, ns, id string) (int64, error)
+	DOSetAlarm(ctx context.Context, ns, id string, ms int64, attempts int) error
+	DOAlarms(ctx context.Context) ([]models.DOAlarm, error)
+}
+
+// DurableHosts finds the live worker of an environment ("service/env"): objects run its current code.
+type DurableHosts interface {
+	DurableHost(namespace string) (*Worker, error)
+}
+
+const (
+	// maxCallDepth cuts loops of service bindings and Durable Object calls.
+	maxCallDepth = 16
+	// maxAlarmAttempts is how often a failing alarm() runs before it is dropped.
+	maxAlarmAttempts = 6
+)
+
+// durableIdle is how long an object with no requests keeps its runtime (a variable for tests).
+var durableIdle = 30 * time.Second
+
+// durableObject is the one live instance of an object in this process. gate is its input gate:
+// requests run one at a time, so an object's storage operations never interleave.
+type durableObject struct {
+	ns, hostNS, class, id, name string
+	gate                        sync.Mutex
+	dead                        bool // evicted: callers holding it look it up again
+	host                        *Worker
+	in                          *instance
+	api                         *goja.Object
+	idle                        *time.Timer
+}
+
+func (o *durableObject) key() string { return o.ns + "\x00" + o.id }
+
+type durables struct {
+	mu      sync.Mutex
+	objects map[string]*durableObject
+	alarms  map[string]*time.Timer
+}
+
+func (e *Engine) durableObject(hostNS, class, id, name string) *durableObject {
+	ns := hostNS + "/" + class
+	e.do.mu.Lock()
+	defer e.do.mu.Unlock()
+	if e.do.objects == nil {
+		e.do.objects, e.do.alarms = map[string]*durableObject{}, map[string]*time.Timer{}
+	}
+	k := ns + "\x00" + id
+	o := e.do.objects[k]
+	if o == nil {
+		o = &durableObject{ns: ns, hostNS: hostNS, class: class, id: id}
+		e.do.objects[k] = o
+	}
+	if o.name == "" {
+		o.name = name
+	}
+	return o
+}
+
+// hostFor is the worker whose code an object runs: the environment's live version, or the caller's
+// own when there is no resolver (tests) or when the caller is that environment's preview.
+func (e *Engine) hostFor(hostNS string, caller *Worker) (*Worker, error) {
+	if r := e.cfg.Hosts; r != nil {
+		w, err := r.DurableHost(hostNS)
+		if err == nil {
+			return w, nil
+		}
+		if caller == nil || caller.namespace() != hostNS {
+			return nil, err
+		}
+	}
+	if caller != nil && caller.namespace() == hostNS {
+		return caller, nil
+	}
+	return nil, fmt.Errorf("no deployed version of %s hosts Durable Objects", hostNS)
+}
+
+// namespace is "service/env" for gateway workers; tests and previews fall back to the spec ID.
+func (w *Worker) namespace() string {
+	if w.spec.Namespace != "" {
+		return w.spec.Namespace
+	}
+	return w.spec.ID
+}
+
+// enter runs call on the object's runtime with its input gate held, starting the runtime (and
+// constructing the object) first if needed; finish reads the settled result on the same goroutine.
+func (e *Engine) enter(ctx context.Context, o *durableObject, caller *Worker,
+	call func(api *goja.Object) (goja.Value, error), finish func(in *instance, v goja.Value) error) error {
+	for {
+		o.gate.Lock()
+		if !o.dead {
+			break
+		}
+		o.gate.Unlock()
+		o = e.durableObject(o.hostNS, o.class, o.id, o.name)
+	}
+	defer o.gate.Unlock()
+	host, err := e.hostFor(o.hostNS, caller)
+	if err != nil {
+		return err
+	}
+	if o.in != nil && o.host != host {
+		o.in = nil // a new version went live: the object restarts on its code
+	}
+	if o.in == nil {
+		if err := o.start(host); err != nil {
+			return err
+		}
+	}
+	in := o.in
+	gen := in.begin(ctx, host.spec.CPULimit)
+	var p *goja.Promise
+	err = in.runJS(func() error {
+		v, err := call(o.api)
+		if err != nil {
+			return in.asJSError(err)
+		}
+		p = v.Export().(*goja.Promise)
+		return nil
+	})
+	var res goja.Value
+	if err == nil {
+		res, err = in.await(gen, p, host.spec.WallLimit)
+	}
+	if err == nil && finish != nil {
+		err = finish(in, res)
+	}
+	in.end()
+	if in.broken {
+		o.in = nil
+	}
+	e.touch(o)
+	return err
+}
+
+// start makes the object's runtime and constructs the object; a constructor that throws is an error
+// for this request, and the next request tries again.
+func (o *durableObject) start(host *Worker) error {
+	in, err := host.newInstance()
+	if err != nil {
+		return err
+	}
+	in.object = o
+	in.begin(context.Background(), startupCPULimit)
+	err = in.runJS(func() error {
+		v, err := in.durable(goja.Undefined(), in.vm.ToValue(o.class), in.vm.ToValue(o.id), in.vm.ToValue(o.name))
+		if err != nil {
+			return in.asJSError(err)
+		}
+		o.api = v.ToObject(in.vm)
+		return nil
+	})
+	in.end()
+	if err != nil {
+		return fmt.Errorf("Durable Object %s failed to start: %w", o.class, err)
+	}
+	o.in, o.host = in, host
+	return nil
+}
+
+// touch (re)arms the idle timer after each request.
+func (e *Engine) touch(o *durableObject) {
+	if o.idle != nil {
+		o.idle.Stop()
+	}
+	o.idle = time.AfterFunc(durableIdle, func() { e.evict(o) })
+}
+
+// evict drops an idle object's runtime; its storage stays, and the next request starts it again.
+func (e *Engine) evict(o *durableObject) {
+	e.do.mu.Lock()
+	defer e.do.mu.Unlock()
+	if !o.gate.TryLock() {
+		return // busy: the request in progress re-arms the timer
+	}
+	defer o.gate.Unlock()
+	o.dead, o.in, o.api = true, nil, nil
+	if e.do.objects[o.key()] == o {
+		delete(e.do.objects, o.key())
+	}
+}
+
+// LiveObjects counts objects with a runtime in memory.
+func (e *Engine) LiveObjects() int {
+	e.do.mu.Lock()
+	defer e.do.mu.Unlock()
+	return len(e.do.objects)
+}
+
+// durableFetch delivers an HTTP request to an object.
+func (e *Engine) durableFetch(ctx context.Context, o *durableObject, caller *Worker, req *http.Request) (*http.Response, error) {
+	body, err := readBody(req)
+	if err != nil {
+		return nil, err
+	}
+	var res *response
+	err = e.enter(ctx, o, caller, func(api *goja.Object) (goja.Value, error) {
+		fetch, _ := goja.AssertFunction(api.Get("fetch"))
+		return fetch(api, o.in.requestInit(req, body))
+	}, func(in *instance, v goja.Value) error {
+		var err error
+		res, err = in.exportResponse(v)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res.httpResponse(req), nil
+}
+
+// durableCall makes an RPC call; args and the result are in the prelude's serialised form.
+func (e *Engine) durableCall(ctx context.Context, o *durableObject, caller *Worker, method, args string) (string, error) {
+	var out string
+	err := e.enter(ctx, o, caller, func(api *goja.Object) (goja.Value, error) {
+		call, _ := goja.AssertFunction(api.Get("call"))
+		return call(api, o.in.vm.ToValue(method), o.in.vm.ToValue(args))
+	}, func(_ *instance, v goja.Value) error {
+		out = v.String()
+		return nil
+	})
+	return out, err
+}
+
+// objectID derives a name's id in a namespace: the same name always reaches the same object.
+func objectID(ns, name string) string {
+	m := hmac.New(sha256.New, []byte("weft durable object:"+ns))
+	m.Write([]byte(name))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+func newObjectID() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+type callChainKey struct{}
+
+// callChain is the objects and hops a request has passed through, to cut loops.
+type callChain struct {
+	depth   int
+	objects []string
+}
+
+func chainOf(ctx context.Context) callChain {
+	c, _ := ctx.Value(callChainKey{}).(callChain)
+	return c
+}
+
+// nextHop checks the depth limit and self-calls, and returns the context for the next hop.
+func nextHop(ctx context.Context, object string) (context.Context, error) {
+	c := chainOf(ctx)
+	if c.depth >= maxCallDepth {
+		return nil, fmt.Errorf("Subrequest depth limit exceeded: %d nested service binding or Durable Object calls (is there a loop?)", maxCallDepth)
+	}
+	if object != "" {
+		for _, x := range c.objects {
+			if x == object {
+				return nil, fmt.Errorf("a Durable Object cannot call itself while it is handling a request (it would wait on its own input gate)")
+			}
+		}
+	}
+	next := callChain{depth: c.depth + 1, objects: c.objects}
+	if object != "" {
+		next.objects = append(append([]string{}, c.objects...), object)
+	}
+	return context.WithValue(ctx, callChainKey{}, next), nil
+}
+
+// durableTarget resolves a Durable Object binding to its host environment and class.
+func (n *natives) durableTarget(binding string) (hostNS, class string) {
+	for _, b := range n.in.w.spec.Bindings {
+		if b.Name == binding && b.Type == "durable_object_namespace" {
+			hostNS = n.in.w.namespace()
+			if s := b.Target["script_name"]; s != "" {
+				hostNS = s + "/" + firstNonEmpty(b.Target["environment"], models.ProductionEnvName)
+			}
+			return hostNS, b.Target["class_name"]
+		}
+	}
+	n.throw("Durable Object binding " + binding + " is not available")
+	return "", ""
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func (n *natives) durableNatives(set func(string, any)) {
+	set("doIdFromName", func(binding, name string) string {
+		hostNS, class := n.durableTarget(binding)
+		return objectID(hostNS+"/"+class, name)
+	})
+	set("doNewId", newObjectID)
+	set("doFetch", func(binding, id, name string, init *goja.Object) *goja.Promise {
+		hostNS, class := n.durableTarget(binding)
+		e, caller := n.in.w.engine, n.in.w
+		o := e.durableObject(hostNS, class, id, name)
+		ctx, err := nextHop(n.in.ctx, o.key())
+		if err != nil {
+			n.throw(err.Error())
+		}
+		req, _ := n.request(init)
+		return n.async(func() (*http.Response, error) { return e.durableFetch(ctx, o, caller, req) })
+	})
+	set("doCall", func(binding, id, name, method, args string) *goja.Promise {
+		hostNS, class := n.durableTarget(binding)
+		e, caller := n.in.w.engine, n.in.w
+		o := e.durableObject(hostNS, class, id, name)
+		ctx, err := nextHop(n.in.ctx, o.key())
+		if err != nil {
+			n.throw(err.Error())
+		}
+		return n.asyncString(func() (string, error) { return e.durableCall(ctx, o, caller, method, args) })
+	})
+	n.storageNatives(set)
+}
+
+// storageNatives are state.storage's operations on the object this runtime hosts.
+func (n *natives) storageNatives(set func(string, any)) {
+	self := func() (DurableStore, *durableObject) {
+		o, store := n.in.object, n.in.w.engine.cfg.Durable
+		if o == nil {
+			n.throw("state.storage is only available inside a Durable Object")
+		}
+		if store == nil {
+			n.throw("Durable Object storage is not configured")
+		}
+		return store, o
+	}
+	check := func(err error) {
+		if err != nil {
+			n.in.w.engine.log(&n.in.w.spec, "error", "Durable Object storage: "+err.Error())
+			n.throw("Durable Object storage operation failed: " + models.ErrorMessage(err))
+		}
+	}
+	set("doGet", func(keys []string) map[string]string {
+		store, o := self()
+		out, err := store.DOGet(n.in.ctx, o.ns, o.id, keys)
+		check(err)
+		return out
+	})
+	set("doPut", func(entries map[string]string) {
+		store, o := self()
+		for k, v := range entries {
+			if len(k) > 2048 {
+				n.throw("Keys cannot be larger than 2048 bytes.")
+			}
+			if len(v) > 128<<10 {
+				n.throw(fmt.Sprintf("Values cannot be larger than 131072 bytes. A value of size %d was provided.", len(v)))
+			}
+		}
+		check(store.DOPut(n.in.ctx, o.ns, o.id, entries))
+	})
+	set("doDelete", func(keys []string) int {
+		store, o := self()
+		c, err := store.DODelete(n.in.ctx, o.ns, o.id, keys)
+		check(err)
+		return c
+	})
+	set("doList", func(opts map[string]any) [][2]string {
+		store, o := self()
+		str := func(k string) string { s, _ := opts[k].(string); return s }
+		lo := models.DOListOptions{Start: str("start"), StartAfter: str("startAfter"), End: str("end"), Prefix: str("prefix")}
+		lo.Reverse, _ = opts["reverse"].(bool)
+		switch l := opts["limit"].(type) {
+		case int64:
+			lo.Limit = int(l)
+		case float64:
+			lo.Limit = int(l)
+		}
+		rows, err := store.DOList(n.in.ctx, o.ns, o.id, lo)
+		check(err)
+		return rows
+	})
+	set("doDeleteAll", func() {
+		store, o := self()
+		check(store.DODeleteAll(n.in.ctx, o.ns, o.id))
+		n.in.w.engine.cancelAlarm(o.ns, o.id)
+	})
+	set("doGetAlarm", func() int64 {
+		store, o := self()
+		t, err := store.DOGetAlarm(n.in.ctx, o.ns, o.id)
+		check(err)
+		return t
+	})
+	set("doSetAlarm", func(ms int64) {
+		store, o := self()
+		check(store.DOSetAlarm(n.in.ctx, o.ns, o.id, ms, 0))
+		if ms == 0 {
+			n.in.w.engine.cancelAlarm(o.ns, o.id)
+		} else {
+			n.in.w.engine.scheduleAlarm(o.ns, o.id, ms)
+		}
+	})
+}
+
+// scheduleAlarm arms the in-process timer of an object's alarm (stored already).
+func (e *Engine) scheduleAlarm(ns, id string, ms int64) {
+	e.do.mu.Lock()
+	defer e.do.mu.Unlock()
+	if e.do.alarms == nil {
+		e.do.objects, e.do.alarms = map[string]*durableObject{}, map[string]*time.Timer{}
+	}
+	k := ns + "\x00" + id
+	if t := e.do.alarms[k]; t != nil {
+		t.Stop()
+	}
+	e.do.alarms[k] = time.AfterFunc(time.Until(time.UnixMilli(ms)), func() { e.runAlarm(ns, id) })
+}
+
+func (e *Engine) cancelAlarm(ns, id string) {
+	e.do.mu.Lock()
+	defer e.do.mu.Unlock()
+	if t := e.do.alarms[ns+"\x00"+id]; t != nil {
+		t.Stop()
+		delete(e.do.alarms, ns+"\x00"+id)
+	}
+}
+
+// runAlarm calls the object's alarm(); a failure retries with backoff, up to maxAlarmAttempts runs.
+func (e *Engine) runAlarm(ns, id string) {
+	store := e.cfg.Durable
+	ctx := context.Background()
+	at, err := store.DOGetAlarm(ctx, ns, id)
+	if err != nil || at == 0 {
+		return
+	}
+	cut := strings.LastIndexByte(ns, '/')
+	o := e.durableObject(ns[:cut], ns[cut+1:], id, "")
+	attempts := 0
+	if alarms, err := store.DOAlarms(ctx); err == nil {
+		for _, a := range alarms {
+			if a.Namespace == ns && a.ObjectID == id {
+				attempts = a.Attempts
+			}
+		}
+	}
+	err = e.enter(ctx, o, nil, func(api *goja.Object) (goja.Value, error) {
+		alarm, _ := goja.AssertFunction(api.Get("alarm"))
+		return alarm(api, o.in.vm.ToValue(attempts))
+	}, nil)
+	now, _ := store.DOGetAlarm(ctx, ns, id)
+	switch {
+	case err == nil && now == at:
+		store.DOSetAlarm(ctx, ns, id, 0, 0) // done, and alarm() did not set a new one
+	case err != nil && attempts+1 < maxAlarmAttempts:
+		next := time.Now().Add(time.Duration(1<<attempts) * time.Second).UnixMilli()
+		store.DOSetAlarm(ctx, ns, id, next, attempts+1)
+		e.scheduleAlarm(ns, id, next)
+		e.logAlarm(o, fmt.Sprintf("alarm() of %s failed (attempt %d), retrying: %v", ns, attempts+1, err))
+	case err != nil:
+		store.DOSetAlarm(ctx, ns, id, 0, 0)
+		e.logAlarm(o, fmt.Sprintf("alarm() of %s failed %d times; giving up: %v", ns, maxAlarmAttempts, err))
+	}
+}
+
+func (e *Engine) logAlarm(o *durableObject, msg string) {
+	if o.host != nil {
+		e.log(&o.host.spec, "exception", msg)
+	}
+}
+
+// RestoreAlarms re-arms every stored alarm; the server calls it when it starts.
+func (e *Engine) RestoreAlarms(ctx context.Context) error {
+	if e.cfg.Durable == nil {
+		return nil
+	}
+	alarms, err := e.cfg.Durable.DOAlarms(ctx)
+	if err != nil {
+		return err
+	}
+	for _, a := range alarms {
+		e.scheduleAlarm(a.Namespace, a.ObjectID, a.Time)
+	}
+	return nil
+}
