@@ -15,6 +15,7 @@ var all = []*gormigrate.Migration{
 	usersAndSessions,
 	kvNamespaces,
 	durableObjects,
+	queues,
 }
 
 // Apply runs every pending step, each in its own transaction.

@@ -31,6 +31,7 @@ type EngineConfig struct {
 	Services ServiceDispatcher
 	KV       KVStore // nil: KV bindings throw
 	Durable  DurableStore
+	Queues   QueueStore
 	Hosts    DurableHosts // finds the live worker of an environment; nil in tests
 	PoolSize int          // idle runtimes kept per worker; 0 means 2×GOMAXPROCS
 }

@@ -26,6 +26,7 @@ type instance struct {
 	handle  goja.Callable
 	settle  goja.Callable // settles ctx.waitUntil promises
 	durable goja.Callable // constructs the Durable Object this runtime hosts
+	api     *goja.Object  // the prelude's dispatcher, for events other than fetch
 	natives *natives
 	object  *durableObject // the Durable Object this runtime hosts, if any
 

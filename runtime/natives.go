@@ -53,6 +53,7 @@ func (n *natives) object(vm *goja.Runtime) *goja.Object {
 	set("kvPut", n.kvPut)
 	set("kvDelete", n.kvDelete)
 	set("kvList", n.kvList)
+	set("queueSend", n.queueSend)
 	n.durableNatives(set)
 	return o
 }

@@ -24,6 +24,7 @@ type testServer struct {
 	admin, gateway *httptest.Server
 	store          *models.Store
 	engine         *runtime.Engine
+	gw             *Gateway
 }
 
 func newTestServer(t *testing.T) *testServer {
@@ -41,13 +42,13 @@ func newTestServer(t *testing.T) *testServer {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	gw := NewGateway(GatewayConfig{Store: store, Domain: "localhost", Logs: NewLogBuffer(), Log: log})
-	engine := runtime.NewEngine(runtime.EngineConfig{Logs: gw.cfg.Logs, Services: gw, KV: store, Durable: store, Hosts: gw})
+	engine := runtime.NewEngine(runtime.EngineConfig{Logs: gw.cfg.Logs, Services: gw, KV: store, Durable: store, Queues: store, Hosts: gw})
 	gw.SetEngine(engine)
 	store.OnChange(func() { gw.Reload(context.Background()) })
 	if err := gw.Reload(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	ts := &testServer{store: store, engine: engine,
+	ts := &testServer{store: store, engine: engine, gw: gw,
 		admin:   httptest.NewServer(NewAdminServer(AdminConfig{Store: store, Engine: engine, Gateway: gw, AdminToken: testToken, Log: log})),
 		gateway: httptest.NewServer(gw)}
 	t.Cleanup(func() { ts.admin.Close(); ts.gateway.Close(); store.Close() })

@@ -48,6 +48,7 @@ type Main struct {
 	adminLn  net.Listener
 	gwLn     net.Listener
 	serveErr chan error
+	queues   *web.QueueRunner
 	// stopJanitor ends the background housekeeping (expired KV keys).
 	stopJanitor func()
 }
@@ -145,7 +146,7 @@ func (m *Main) Run(ctx context.Context) error {
 	logs := web.NewLogBuffer()
 	_, gwPort, _ := net.SplitHostPort(m.gwLn.Addr().String()) // the bound port, also with :0
 	gw := web.NewGateway(web.GatewayConfig{Store: m.store, Domain: m.Config.Domain, Port: gwPort, Logs: logs, Log: m.Log})
-	engine := runtime.NewEngine(runtime.EngineConfig{Logs: logs, Services: gw, KV: m.store, Durable: m.store, Hosts: gw})
+	engine := runtime.NewEngine(runtime.EngineConfig{Logs: logs, Services: gw, KV: m.store, Durable: m.store, Queues: m.store, Hosts: gw})
 	gw.SetEngine(engine)
 	m.store.OnChange(func() {
 		if err := gw.Reload(context.Background()); err != nil {
@@ -160,6 +161,8 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := engine.RestoreAlarms(ctx); err != nil {
 		m.Log.Error("restore Durable Object alarms", "err", err)
 	}
+	m.queues = web.NewQueueRunner(m.store, gw, m.Log)
+	m.queues.Start()
 	admin := web.NewAdminServer(web.AdminConfig{Store: m.store, Engine: engine, Gateway: gw, AdminToken: m.Config.AdminToken, Log: m.Log})
 
 	m.admin = &http.Server{Handler: admin, ReadHeaderTimeout: 10 * time.Second}
@@ -209,6 +212,9 @@ func (m *Main) Close() error {
 	defer cancel()
 	if m.stopJanitor != nil {
 		m.stopJanitor()
+	}
+	if m.queues != nil {
+		m.queues.Stop()
 	}
 	for _, s := range []*http.Server{m.admin, m.gateway} {
 		if s != nil {

@@ -44,6 +44,7 @@ function makeEnv(desc) {
     if (b.type === "service") env[b.name] = serviceBinding(b.name);
     else if (b.type === "kv_namespace") env[b.name] = new KVNamespace(b.name);
     else if (b.type === "durable_object_namespace") env[b.name] = new DurableObjectNamespace(b.name);
+    else if (b.type === "queue") env[b.name] = new WorkerQueue(b.name);
     else env[b.name] = pendingBinding(b.name, b.type);
   }
   return env;
@@ -93,6 +94,29 @@ G.__weft_setup = function (format, envDesc) {
         res = await responded;
       }
       return exportResponse(res);
+    },
+    // queue delivers a batch to the queue() handler: each message is acked unless it was retried, or
+    // retried when the handler throws (unless it was explicitly acked first).
+    async queue(name, raw) {
+      const { batch, outcome } = queueBatch(name, raw);
+      let error = null;
+      try {
+        if (format === "modules") {
+          const h = typeof handler === "function" ? new handler(ctx, env) : handler;
+          if (typeof h.queue !== "function") throw new Error("This worker has no queue() handler: export default { async queue(batch, env, ctx) { ... } }");
+          await h.queue(batch, env, ctx);
+        } else {
+          const ls = listeners.queue || [];
+          if (!ls.length) throw new Error('This worker has no queue handler: addEventListener("queue", ...)');
+          const waits = [];
+          for (const l of ls) l.call(G, { type: "queue", batch, queue: name, messages: batch.messages, waitUntil: (p) => waits.push(p), ackAll: batch.ackAll, retryAll: batch.retryAll });
+          await Promise.all(waits);
+        }
+      } catch (err) {
+        error = (err && err.stack) || String(err);
+      }
+      for (const o of outcome) if (!o.explicit) { if (error) o.retry = true; else o.ack = true; }
+      return { error, outcome: outcome.map((o) => ({ ack: o.ack, retry: o.retry, delay: o.delay })) };
     },
     // durable constructs the Durable Object this runtime hosts.
     durable(className, hex, name) {
