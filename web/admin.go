@@ -57,6 +57,7 @@ func NewAdminServer(cfg AdminConfig) *echo.Echo {
 	a.registerSettingsRoutes(g)
 	a.registerAuditRoutes(g)
 	a.registerKVRoutes(g)
+	a.registerQueueRoutes(g)
 	a.registerDashboardRoutes(e)
 	return e
 }

@@ -42,6 +42,7 @@ func addClientCommands(root *cobra.Command) {
 		newRoutesCommand(g),
 		newServicesCommand(g),
 		newKVCommand(g),
+		newQueuesCommand(g),
 	}
 	for _, c := range cmds {
 		// Persistent on each client command rather than on root, so `serve --data` keeps its own meaning.

@@ -57,6 +57,9 @@ id = "mailer-sent"
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	if out := mustCLI(t, m, "", "queues", "list"); !strings.Contains(out, "outbox") {
+		t.Fatalf("queues list:\n%s", out)
+	}
 	if out := mustCLI(t, m, "", "audit", "--action", "queue.", "--json"); !strings.Contains(out, "outbox") {
 		t.Fatalf("queue creation not audited:\n%s", out)
 	}
