@@ -16,6 +16,7 @@ var all = []*gormigrate.Migration{
 	kvNamespaces,
 	durableObjects,
 	queues,
+	cronRuns,
 }
 
 // Apply runs every pending step, each in its own transaction.

@@ -29,6 +29,7 @@ type instance struct {
 	api     *goja.Object  // the prelude's dispatcher, for events other than fetch
 	natives *natives
 	object  *durableObject // the Durable Object this runtime hosts, if any
+	tap     LogSink        // also receives the current event's console output (cron run history)
 
 	mu     sync.Mutex
 	queue  []task
@@ -75,6 +76,7 @@ func (in *instance) begin(ctx context.Context, cpu time.Duration) uint64 {
 	in.mu.Unlock()
 	in.ctx, in.cpuUsed, in.cpuLimit, in.pending = ctx, 0, cpu, 0
 	in.timers = map[int64]*timer{}
+	in.tap = nil
 	in.natives.subrequests = 0
 	return gen
 }

@@ -32,7 +32,12 @@ type natives struct {
 func (n *natives) object(vm *goja.Runtime) *goja.Object {
 	o := vm.NewObject()
 	set := func(name string, fn any) { o.Set(name, fn) }
-	set("log", func(level, msg string) { n.in.w.engine.log(&n.in.w.spec, level, msg) })
+	set("log", func(level, msg string) {
+		if n.in.tap != nil {
+			n.in.tap.Log(LogEntry{WorkerID: n.in.w.spec.ID, Label: n.in.w.spec.Label, Time: time.Now(), Level: level, Message: msg})
+		}
+		n.in.w.engine.log(&n.in.w.spec, level, msg)
+	})
 	set("urlParse", n.urlParse)
 	set("urlSet", n.urlSet)
 	set("utf8Encode", func(s string) goja.ArrayBuffer { return vm.NewArrayBuffer([]byte(s)) })

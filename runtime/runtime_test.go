@@ -325,3 +325,25 @@ func TestTryRunsUnsavedCodeWithItsOwnLogs(t *testing.T) {
 		t.Fatal("a preview was cached as a program")
 	}
 }
+
+func TestScheduledHandlerAndItsLogs(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "cron", `export default {
+  fetch() { return new Response("") },
+  async scheduled(controller, env, ctx) {
+    console.log("tick", controller.cron, controller.scheduledTime);
+    ctx.waitUntil(new Promise((r) => setTimeout(r, 5)).then(() => console.log("after")));
+    if (controller.cron === "fail") { controller.noRetry(); throw new Error("cron broke"); }
+  },
+}`, nil)
+	tap := &memLogs{}
+	retry, err := w.Scheduled(t.Context(), "*/5 * * * *", time.UnixMilli(1700000000000), tap)
+	if err != nil || !retry || !strings.Contains(tap.text(), "log tick */5 * * * * 1700000000000") || !strings.Contains(tap.text(), "log after") {
+		t.Fatalf("run: %v %v\n%s", retry, err, tap.text())
+	}
+	tap = &memLogs{}
+	retry, err = w.Scheduled(t.Context(), "fail", time.Now(), tap)
+	if err == nil || retry || !strings.Contains(tap.text(), "cron broke") {
+		t.Fatalf("failing run: %v %v\n%s", retry, err, tap.text())
+	}
+}

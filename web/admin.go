@@ -58,6 +58,7 @@ func NewAdminServer(cfg AdminConfig) *echo.Echo {
 	a.registerAuditRoutes(g)
 	a.registerKVRoutes(g)
 	a.registerQueueRoutes(g)
+	a.registerCronRoutes(g)
 	a.registerDashboardRoutes(e)
 	return e
 }

@@ -19,6 +19,7 @@ func (d *dashboard) registerSettingsPages(g *echo.Group) {
 	g.POST(p+"/bindings", d.handleSettingsBindings)
 	g.POST(p+"/routes", d.handleSettingsRoutes)
 	g.POST(p+"/limits", d.handleSettingsLimits)
+	g.POST(p+"/cron-run", d.handleCronRunNow)
 }
 
 func settingsPath(c echo.Context) string {
@@ -57,6 +58,9 @@ func (d *dashboard) settingsPage(c echo.Context, status int, errs views.FieldErr
 	}
 	for _, n := range namespaces {
 		props.Namespaces = append(props.Namespaces, n.Name)
+	}
+	if props.CronRuns, err = d.store.ListCronRuns(d.ctx(c), svc, env, 20); err != nil {
+		return err
 	}
 	return render(c, status, views.SettingsPage(d.envPage(c, svc, env, "settings", "Settings"), props))
 }
@@ -204,4 +208,17 @@ func (d *dashboard) handleSettingsLimits(c echo.Context) error {
 		return d.fieldFailure(c, err, "cpu_ms", nil)
 	}
 	return settingsSaved(c, res, "CPU limit "+strconv.Itoa(ms)+" ms")
+}
+
+func (d *dashboard) handleCronRunNow(c echo.Context) error {
+	run, err := d.runCronNow(c, c.Param("service"), c.Param("env"), c.FormValue("cron"))
+	if err != nil {
+		return failed(c, settingsPath(c)+"#crons", err)
+	}
+	msg := "Ran scheduled(" + run.Cron + "): " + run.Outcome
+	if run.Error != "" {
+		setFlash(c, "error", msg+": "+run.Error)
+		return c.Redirect(http.StatusSeeOther, settingsPath(c)+"#crons")
+	}
+	return done(c, settingsPath(c)+"#crons", msg)
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/weft-dev/weft/models"
 )
 
 // postJSON sends Quick Edit's JSON requests with the CSRF header, as quickedit.js does.
@@ -299,5 +301,23 @@ func TestKVBrowser(t *testing.T) {
 	b.post("/kv/sessions/delete", url.Values{})
 	if p := b.get("/kv"); !strings.Contains(text(p, ".flash-error"), "bound as SESSIONS") {
 		t.Fatalf("delete bound namespace: %q", text(p, "#flash"))
+	}
+}
+
+func TestCronRunNowFromDashboard(t *testing.T) {
+	ts, b := newShop(t)
+	body := script(`export default { fetch() { return new Response("") }, scheduled(c) { console.log("cron says hi", c.cron) } }`)
+	body["settings"] = models.Settings{Crons: []string{"0 * * * *"}}
+	if st, out := ts.call(t, "POST", "/services/shop/environments/production/versions", body); st != 201 {
+		t.Fatalf("upload: %d %v", st, out)
+	}
+	s := "/services/shop/environments/production/settings"
+	b.get(s)
+	if p := b.post(s+"/cron-run", url.Values{"cron": {"0 * * * *"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("run now: %d", p.status)
+	}
+	p := b.get(s)
+	if !strings.Contains(text(p, ".flash-ok"), "Ran scheduled(0 * * * *): ok") || !strings.Contains(p.doc.Find(`[data-testid="cron-runs"] pre`).Text(), "cron says hi 0 * * * *") {
+		t.Fatalf("flash %q runs %q", text(p, "#flash"), text(p, `[data-testid="cron-runs"]`))
 	}
 }

@@ -43,6 +43,7 @@ func addClientCommands(root *cobra.Command) {
 		newServicesCommand(g),
 		newKVCommand(g),
 		newQueuesCommand(g),
+		newTriggersCommand(g),
 	}
 	for _, c := range cmds {
 		// Persistent on each client command rather than on root, so `serve --data` keeps its own meaning.

@@ -64,3 +64,26 @@ id = "mailer-sent"
 		t.Fatalf("queue creation not audited:\n%s", out)
 	}
 }
+
+// TestTriggersRunFromCLI: crons from wrangler.toml, "run now" from the CLI, and the run history.
+func TestTriggersRunFromCLI(t *testing.T) {
+	m, stop := startServer(t, t.TempDir())
+	defer stop()
+	project := t.TempDir()
+	toml := filepath.Join(project, "wrangler.toml")
+	os.WriteFile(toml, []byte("name = \"ticker\"\nmain = \"index.js\"\ncompatibility_date = \"2024-09-23\"\n[triggers]\ncrons = [\"*/10 * * * *\", \"0 3 * * *\"]\n"), 0o644)
+	os.WriteFile(filepath.Join(project, "index.js"), []byte(`export default {
+  fetch() { return new Response("ok") },
+  scheduled(controller) { console.log("scheduled", controller.cron); },
+};`), 0o644)
+	mustCLI(t, m, "", "deploy", "-c", toml)
+	if out := mustCLI(t, m, "", "triggers", "run", "0 3 * * *", "-c", toml); !strings.Contains(out, "ok") || !strings.Contains(out, "log scheduled 0 3 * * *") {
+		t.Fatalf("run now:\n%s", out)
+	}
+	if _, err := cli(t, m, "", "triggers", "run", "1 1 1 1 1", "-c", toml); err == nil || !strings.Contains(err.Error(), "not one of") {
+		t.Fatalf("unknown cron: %v", err)
+	}
+	if out := mustCLI(t, m, "", "triggers", "list", "-c", toml); !strings.Contains(out, "*/10 * * * *, 0 3 * * *") || !strings.Contains(out, "manual") {
+		t.Fatalf("list:\n%s", out)
+	}
+}

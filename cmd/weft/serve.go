@@ -49,6 +49,7 @@ type Main struct {
 	gwLn     net.Listener
 	serveErr chan error
 	queues   *web.QueueRunner
+	crons    *web.CronRunner
 	// stopJanitor ends the background housekeeping (expired KV keys).
 	stopJanitor func()
 }
@@ -163,6 +164,8 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.queues = web.NewQueueRunner(m.store, gw, m.Log)
 	m.queues.Start()
+	m.crons = web.NewCronRunner(m.store, gw, m.Log)
+	m.crons.Start()
 	admin := web.NewAdminServer(web.AdminConfig{Store: m.store, Engine: engine, Gateway: gw, AdminToken: m.Config.AdminToken, Log: m.Log})
 
 	m.admin = &http.Server{Handler: admin, ReadHeaderTimeout: 10 * time.Second}
@@ -215,6 +218,9 @@ func (m *Main) Close() error {
 	}
 	if m.queues != nil {
 		m.queues.Stop()
+	}
+	if m.crons != nil {
+		m.crons.Stop()
 	}
 	for _, s := range []*http.Server{m.admin, m.gateway} {
 		if s != nil {

@@ -118,6 +118,28 @@ G.__weft_setup = function (format, envDesc) {
       for (const o of outcome) if (!o.explicit) { if (error) o.retry = true; else o.ack = true; }
       return { error, outcome: outcome.map((o) => ({ ack: o.ack, retry: o.retry, delay: o.delay })) };
     },
+    // scheduled runs the scheduled() handler for a cron trigger.
+    async scheduled(cron, scheduledTime) {
+      waits = [];
+      let retry = true;
+      const controller = { cron, scheduledTime, type: "scheduled", noRetry() { retry = false; } };
+      let error = null;
+      try {
+        if (format === "modules") {
+          const h = typeof handler === "function" ? new handler(ctx, env) : handler;
+          if (typeof h.scheduled !== "function") throw new Error("This worker has no scheduled() handler: export default { async scheduled(controller, env, ctx) { ... } }");
+          await h.scheduled(controller, env, ctx);
+        } else {
+          const ls = listeners.scheduled || [];
+          if (!ls.length) throw new Error('This worker has no scheduled handler: addEventListener("scheduled", ...)');
+          for (const l of ls) l.call(G, { type: "scheduled", cron, scheduledTime, noRetry: controller.noRetry, waitUntil: ctx.waitUntil });
+        }
+      } catch (err) {
+        error = (err && err.stack) || String(err);
+      }
+      await Promise.allSettled(waits);
+      return { retry, error };
+    },
     // durable constructs the Durable Object this runtime hosts.
     durable(className, hex, name) {
       const mod = G.__weft_exports || {};
