@@ -3,8 +3,8 @@ package runtime
 import (
 	"context"
 	"errors"
-	"strings"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/dop251/goja"
