@@ -54,6 +54,16 @@ func (s *engineServices) DispatchService(ctx context.Context, service, env strin
 	return w.Fetch(ctx, r)
 }
 
+func (s *engineServices) CallService(ctx context.Context, service, env, entrypoint, method, args string) (string, error) {
+	s.mu.Lock()
+	w := s.workers[service]
+	s.mu.Unlock()
+	if w == nil {
+		return "", fmt.Errorf("no service %s", service)
+	}
+	return w.Call(ctx, entrypoint, method, args)
+}
+
 type testEngine struct {
 	*Engine
 	logs     *memLogs

@@ -59,6 +59,7 @@ func (n *natives) object(vm *goja.Runtime) *goja.Object {
 	set("kvDelete", n.kvDelete)
 	set("kvList", n.kvList)
 	set("queueSend", n.queueSend)
+	set("serviceCall", n.serviceCall)
 	n.durableNatives(set)
 	return o
 }
@@ -261,12 +262,18 @@ func (n *natives) asyncString(do func() (string, error)) *goja.Promise {
 
 // errorValue is a Go error as a JavaScript Error, keeping a JavaScript exception's message.
 func (in *instance) errorValue(err error) goja.Value {
-	msg := err.Error()
+	msg, ctor := err.Error(), "Error"
 	var je *jsError
 	if errors.As(err, &je) {
 		msg = je.message
 	}
-	e, cerr := in.vm.New(in.vm.Get("Error"), in.vm.ToValue(msg))
+	// "TypeError: x" from another runtime becomes a TypeError with message "x" here.
+	if name, rest, ok := strings.Cut(msg, ": "); ok && strings.HasSuffix(name, "Error") && !strings.ContainsAny(name, " .") {
+		if c := in.vm.Get(name); c != nil && !goja.IsUndefined(c) {
+			msg, ctor = rest, name
+		}
+	}
+	e, cerr := in.vm.New(in.vm.Get(ctor), in.vm.ToValue(msg))
 	if cerr != nil {
 		return in.vm.NewGoError(err)
 	}
@@ -340,7 +347,10 @@ func (n *natives) service(binding string, init *goja.Object) *goja.Promise {
 		panic(n.in.vm.NewGoError(fmt.Errorf("service binding %s is not yet supported by Weft", binding)))
 	}
 	req, _ := n.request(init)
-	ctx := context.WithoutCancel(n.in.ctx)
+	ctx, err := nextHop(context.WithoutCancel(n.in.ctx), "")
+	if err != nil {
+		n.throw(err.Error())
+	}
 	return n.async(func() (*http.Response, error) {
 		return disp.DispatchService(ctx, target["service"], target["environment"], req)
 	})

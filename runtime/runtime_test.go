@@ -347,3 +347,41 @@ func TestScheduledHandlerAndItsLogs(t *testing.T) {
 		t.Fatalf("failing run: %v %v\n%s", retry, err, tap.text())
 	}
 }
+
+func TestServiceBindingRPCWithEntrypoints(t *testing.T) {
+	e := newTestEngine()
+	auth := e.load(t, "auth", `import { WorkerEntrypoint } from "cloudflare:workers";
+export class Admin extends WorkerEntrypoint {
+  async roles(user) { return { user, roles: ["admin"], since: new Date(0), env: this.env.REALM }; }
+}
+export default class extends WorkerEntrypoint {
+  async check(token) { return token === "secret"; }
+  async fetch() { return new Response("auth") }
+}`, func(s *WorkerSpec) { s.Vars = []Var{{Name: "REALM", Value: "weft"}} })
+	caller := e.load(t, "app", `export default { async fetch(req, env) {
+  const ok = await env.AUTH.check("secret"), bad = await env.AUTH.check("nope");
+  const r = await env.ADMIN.roles("ada");
+  let missing; try { await env.AUTH.nope(); } catch (err) { missing = err.message; }
+  return Response.json({ ok, bad, r, missing, viaFetch: await (await env.AUTH.fetch("http://auth/")).text() });
+} }`, func(s *WorkerSpec) {
+		s.Bindings = []Binding{{Name: "AUTH", Type: "service", Target: map[string]string{"service": "auth"}},
+			{Name: "ADMIN", Type: "service", Target: map[string]string{"service": "auth", "entrypoint": "Admin"}}}
+	})
+	_ = auth
+	r := get(caller, "http://app/")
+	want := `{"ok":true,"bad":false,"r":{"user":"ada","roles":["admin"],"since":"1970-01-01T00:00:00.000Z","env":"weft"},"missing":"The RPC receiver does not implement the method \"nope\".","viaFetch":"auth"}`
+	if r.body != want {
+		t.Fatalf("got  %s\nwant %s\n%s", r.body, want, e.logs.text())
+	}
+}
+
+func TestServiceBindingLoopIsCut(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "loop", `export default { async fetch(req, env) { return env.SELF.fetch(req) } }`, func(s *WorkerSpec) {
+		s.Bindings = []Binding{{Name: "SELF", Type: "service", Target: map[string]string{"service": "loop"}}}
+	})
+	r := get(w, "http://loop/")
+	if r.status != 500 || !strings.Contains(e.logs.text(), "Subrequest depth limit exceeded") {
+		t.Fatalf("loop: %d %s", r.status, e.logs.text())
+	}
+}

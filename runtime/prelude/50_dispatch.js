@@ -14,8 +14,9 @@ const listeners = {};
 define("addEventListener", (type, fn) => { (listeners[type] = listeners[type] || []).push(fn); });
 define("removeEventListener", (type, fn) => { listeners[type] = (listeners[type] || []).filter((f) => f !== fn); });
 
+// serviceBinding is fetch() plus RPC: any other property is a method of the target's entrypoint.
 function serviceBinding(name) {
-  return {
+  const target = {
     async fetch(input, init) {
       const req = new Request(input, init);
       const body = req._body === null ? null : (await req._bytes()).slice().buffer;
@@ -23,6 +24,13 @@ function serviceBinding(name) {
       return new Response(nullBodyStatus.includes(res.status) ? null : res.body, { status: res.status, statusText: res.statusText, headers: res.headers });
     },
   };
+  return new Proxy(target, {
+    get(t, prop) {
+      if (typeof prop === "symbol" || prop in t) return t[prop];
+      if (prop === "then" || prop === "toJSON") return undefined;
+      return async (...args) => dsDecode(await __weft.serviceCall(name, prop, dsEncode(args)));
+    },
+  });
 }
 
 // Bindings of kinds a later release implements are present (so scripts can check for them) but throw on use.
@@ -69,8 +77,10 @@ G.__weft_setup = function (format, envDesc) {
       if (format === "modules") {
         const mod = G.__weft_exports || {};
         handler = mod.default;
-        const fetchFn = handler && (typeof handler === "function" ? handler.prototype && handler.prototype.fetch : handler.fetch);
-        if (typeof fetchFn !== "function") throw new Error("No fetch handler: export default { async fetch(request, env, ctx) { ... } }");
+        // A worker may have only queue() or scheduled(), or be a WorkerEntrypoint class with RPC methods.
+        const known = ["fetch", "queue", "scheduled", "tail", "email"];
+        const ok = typeof handler === "function" || (handler && known.some((k) => typeof handler[k] === "function"));
+        if (!ok) throw new Error("No fetch handler: export default { async fetch(request, env, ctx) { ... } }");
       } else if (!(listeners.fetch || []).length) {
         throw new Error('No fetch handler: call addEventListener("fetch", (event) => event.respondWith(...))');
       }
@@ -80,8 +90,9 @@ G.__weft_setup = function (format, envDesc) {
       const request = new Request(init.url, { method: init.method, headers: init.headers, body: init.body });
       let res;
       if (format === "modules") {
-        if (typeof handler === "function") res = await new handler(ctx, env).fetch(request);
-        else res = await handler.fetch(request, env, ctx);
+        const h = typeof handler === "function" ? new handler(ctx, env) : handler;
+        if (typeof h.fetch !== "function") throw new Error("This worker has no fetch() handler");
+        res = typeof handler === "function" ? await h.fetch(request) : await h.fetch(request, env, ctx);
       } else {
         let responded = null;
         const event = {
@@ -94,6 +105,17 @@ G.__weft_setup = function (format, envDesc) {
         res = await responded;
       }
       return exportResponse(res);
+    },
+    // rpc calls a method of the default export or of a named entrypoint, for a service binding.
+    async rpc(entrypoint, method, args) {
+      const mod = G.__weft_exports || {};
+      const target = entrypoint ? mod[entrypoint] : handler;
+      if (!target) throw new Error(`This service has no entrypoint named ${entrypoint}`);
+      const obj = typeof target === "function" ? new target(ctx, env) : target;
+      if (method === "fetch" || method === "constructor" || typeof obj[method] !== "function") {
+        throw new TypeError(`The RPC receiver does not implement the method "${method}".`);
+      }
+      return dsEncode(await obj[method].apply(obj, dsDecode(args)));
     },
     // queue delivers a batch to the queue() handler: each message is acked unless it was retried, or
     // retried when the handler throws (unless it was explicitly acked first).

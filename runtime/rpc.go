@@ -1,0 +1,65 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/dop251/goja"
+)
+
+// ServiceCaller makes RPC calls through service bindings; the gateway implements it.
+type ServiceCaller interface {
+	CallService(ctx context.Context, service, env, entrypoint, method, args string) (string, error)
+}
+
+// Call runs an RPC method on the worker's default export or a named WorkerEntrypoint.
+func (w *Worker) Call(ctx context.Context, entrypoint, method, args string) (string, error) {
+	in, err := w.get()
+	if err != nil {
+		return "", err
+	}
+	defer func() {
+		in.end()
+		w.put(in)
+	}()
+	gen := in.begin(ctx, w.spec.CPULimit)
+	var p *goja.Promise
+	err = in.runJS(func() error {
+		fn, _ := goja.AssertFunction(in.api.Get("rpc"))
+		v, err := fn(in.api, in.vm.ToValue(entrypoint), in.vm.ToValue(method), in.vm.ToValue(args))
+		if err != nil {
+			return in.asJSError(err)
+		}
+		p = v.Export().(*goja.Promise)
+		return nil
+	})
+	var res goja.Value
+	if err == nil {
+		res, err = in.await(gen, p, w.spec.WallLimit)
+	}
+	if err != nil {
+		w.logException(fmt.Errorf("RPC %s: %w", method, err))
+		return "", err
+	}
+	return res.String(), nil
+}
+
+func (n *natives) serviceCall(binding, method, args string) *goja.Promise {
+	var target map[string]string
+	for _, b := range n.in.w.spec.Bindings {
+		if b.Name == binding && b.Type == "service" {
+			target = b.Target
+		}
+	}
+	caller, ok := n.in.w.engine.cfg.Services.(ServiceCaller)
+	if target == nil || !ok {
+		n.throw("service binding " + binding + " cannot make RPC calls here")
+	}
+	ctx, err := nextHop(n.in.ctx, "")
+	if err != nil {
+		n.throw(err.Error())
+	}
+	return n.asyncString(func() (string, error) {
+		return caller.CallService(ctx, target["service"], target["environment"], target["entrypoint"], method, args)
+	})
+}
