@@ -17,6 +17,7 @@ var all = []*gormigrate.Migration{
 	durableObjects,
 	queues,
 	cronRuns,
+	r2Buckets,
 }
 
 // Apply runs every pending step, each in its own transaction.

@@ -17,7 +17,8 @@ type Store struct {
 	db       *gorm.DB
 	aead     cipher.AEAD
 	onChange func()
-	kv       kvIDs // namespace ids by name
+	kv       kvIDs  // namespace ids by name
+	blobDir  string // R2 object bodies
 }
 
 // NewStore wraps a migrated database. secretKey (32 bytes) encrypts secret values with AES-256-GCM.

@@ -32,6 +32,7 @@ type EngineConfig struct {
 	KV       KVStore // nil: KV bindings throw
 	Durable  DurableStore
 	Queues   QueueStore
+	R2       R2Store
 	Hosts    DurableHosts // finds the live worker of an environment; nil in tests
 	PoolSize int          // idle runtimes kept per worker; 0 means 2×GOMAXPROCS
 }

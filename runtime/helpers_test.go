@@ -93,7 +93,8 @@ func newStoreEngine(t testing.TB) *testEngine {
 	}
 	t.Cleanup(func() { store.Close() })
 	e := newTestEngine()
-	e.Engine = NewEngine(EngineConfig{Logs: e.logs, Services: e.services, KV: store, Durable: store})
+	store.SetBlobDir(t.TempDir())
+	e.Engine = NewEngine(EngineConfig{Logs: e.logs, Services: e.services, KV: store, Durable: store, Queues: store, R2: store})
 	e.store = store
 	return e
 }

@@ -20,6 +20,8 @@ import (
 
 	"github.com/dop251/goja"
 	whatwg "github.com/nlnwa/whatwg-url/url"
+
+	"github.com/weft-dev/weft/models"
 )
 
 // natives are the Go functions the prelude builds the Web APIs on.
@@ -27,6 +29,8 @@ type natives struct {
 	in          *instance
 	nextTimer   int64
 	subrequests int
+	nextBody    int64
+	bodies      map[int64]*models.R2Body // R2 bodies open in the current request
 }
 
 func (n *natives) object(vm *goja.Runtime) *goja.Object {
@@ -61,6 +65,7 @@ func (n *natives) object(vm *goja.Runtime) *goja.Object {
 	set("queueSend", n.queueSend)
 	set("serviceCall", n.serviceCall)
 	n.durableNatives(set)
+	n.r2Natives(set)
 	return o
 }
 

@@ -273,7 +273,7 @@ func TestEnvHoldsVarsSecretsAndPendingBindings(t *testing.T) {
 		s.Bindings = []Binding{{Name: "CACHE", Type: "r2_bucket"}}
 	})
 	r := get(w, "http://env.localhost/")
-	want := `{"plain":"text","json":2,"secret":"s3cret","kv":"R2 binding CACHE is not yet supported by Weft","keys":["CACHE","CONFIG","PLAIN","TOKEN"]}`
+	want := `{"plain":"text","json":2,"secret":"s3cret","kv":"R2 binding CACHE is not available","keys":["CACHE","CONFIG","PLAIN","TOKEN"]}`
 	if r.body != want {
 		t.Fatalf("got %q\nwant %q\n%s", r.body, want, e.logs.text())
 	}

@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"github.com/dop251/goja"
+
+	"github.com/weft-dev/weft/models"
 )
 
 //go:embed prelude/*.js
@@ -42,7 +44,7 @@ func (w *Worker) newInstance() (*instance, error) {
 	vm.SetMaxCallStackSize(maxCallStack)
 	vm.SetFieldNameMapper(goja.UncapFieldNameMapper())
 	in := &instance{w: w, vm: vm, wake: make(chan struct{}, 1)}
-	in.natives = &natives{in: in}
+	in.natives = &natives{in: in, bodies: map[int64]*models.R2Body{}}
 	in.begin(context.Background(), startupCPULimit)
 	err = in.runJS(func() error {
 		fn, err := vm.RunProgram(pre)

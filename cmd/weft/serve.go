@@ -130,6 +130,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.store, err = models.NewStore(db, key); err != nil {
 		return err
 	}
+	m.store.SetBlobDir(filepath.Join(m.Config.DataDir, "r2"))
 	if err := m.ensureAdminToken(ctx); err != nil {
 		return err
 	}
@@ -147,7 +148,7 @@ func (m *Main) Run(ctx context.Context) error {
 	logs := web.NewLogBuffer()
 	_, gwPort, _ := net.SplitHostPort(m.gwLn.Addr().String()) // the bound port, also with :0
 	gw := web.NewGateway(web.GatewayConfig{Store: m.store, Domain: m.Config.Domain, Port: gwPort, Logs: logs, Log: m.Log})
-	engine := runtime.NewEngine(runtime.EngineConfig{Logs: logs, Services: gw, KV: m.store, Durable: m.store, Queues: m.store, Hosts: gw})
+	engine := runtime.NewEngine(runtime.EngineConfig{Logs: logs, Services: gw, KV: m.store, Durable: m.store, Queues: m.store, R2: m.store, Hosts: gw})
 	gw.SetEngine(engine)
 	m.store.OnChange(func() {
 		if err := gw.Reload(context.Background()); err != nil {
