@@ -59,6 +59,7 @@ func NewAdminServer(cfg AdminConfig) *echo.Echo {
 	a.registerKVRoutes(g)
 	a.registerQueueRoutes(g)
 	a.registerCronRoutes(g)
+	a.registerR2Routes(g)
 	a.registerDashboardRoutes(e)
 	return e
 }

@@ -44,6 +44,7 @@ func addClientCommands(root *cobra.Command) {
 		newKVCommand(g),
 		newQueuesCommand(g),
 		newTriggersCommand(g),
+		newR2Command(g),
 	}
 	for _, c := range cmds {
 		// Persistent on each client command rather than on root, so `serve --data` keeps its own meaning.

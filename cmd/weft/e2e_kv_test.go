@@ -88,3 +88,42 @@ func TestKVThroughDeployCLIAndRestart(t *testing.T) {
 		t.Fatalf("metadata not listed:\n%s", out)
 	}
 }
+
+// TestR2ThroughCLIWorkerAndRestart: objects uploaded with the CLI are read by a worker's binding
+// and survive a restart.
+func TestR2ThroughCLIWorkerAndRestart(t *testing.T) {
+	data := t.TempDir()
+	m, stop := startServer(t, data)
+	project := t.TempDir()
+	toml := filepath.Join(project, "wrangler.toml")
+	os.WriteFile(toml, []byte("name = \"cdn\"\nmain = \"index.js\"\ncompatibility_date = \"2024-09-23\"\n[[r2_buckets]]\nbinding = \"FILES\"\nbucket_name = \"cdn-files\"\n"), 0o644)
+	os.WriteFile(filepath.Join(project, "index.js"), []byte(`export default { async fetch(req, env) {
+  const obj = await env.FILES.get(new URL(req.url).pathname.slice(1));
+  if (!obj) return new Response("not found", { status: 404 });
+  const headers = new Headers(); obj.writeHttpMetadata(headers); headers.set("etag", obj.httpEtag);
+  return new Response(obj.body, { headers });
+} };`), 0o644)
+	mustCLI(t, m, "", "deploy", "-c", toml)
+	page := filepath.Join(project, "index.html")
+	os.WriteFile(page, []byte("<h1>from R2</h1>"), 0o644)
+	mustCLI(t, m, "", "r2", "object", "put", "cdn-files/site/index.html", "--file", page)
+	mustCLI(t, m, "stdin body", "r2", "object", "put", "cdn-files/raw.txt")
+	wantBody(t, m, "cdn.localhost", "/site/index.html", "<h1>from R2</h1>")
+	if out := mustCLI(t, m, "", "r2", "object", "get", "cdn-files/raw.txt"); out != "stdin body" {
+		t.Fatalf("get: %q", out)
+	}
+	if out := mustCLI(t, m, "", "r2", "object", "list", "cdn-files"); !strings.Contains(out, "site/index.html") || !strings.Contains(out, "raw.txt") {
+		t.Fatalf("list:\n%s", out)
+	}
+	if _, err := cli(t, m, "", "r2", "bucket", "delete", "cdn-files", "--yes"); err == nil || !strings.Contains(err.Error(), "not empty") {
+		t.Fatalf("delete non-empty: %v", err)
+	}
+	stop()
+	m, stop = startServer(t, data)
+	defer stop()
+	wantBody(t, m, "cdn.localhost", "/site/index.html", "<h1>from R2</h1>")
+	mustCLI(t, m, "", "r2", "object", "delete", "cdn-files/raw.txt")
+	if status, _ := get(t, m, "cdn.localhost", "/raw.txt"); status != 404 {
+		t.Fatalf("deleted object: %d", status)
+	}
+}
