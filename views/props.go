@@ -4,6 +4,7 @@ package views
 import (
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/weft-dev/weft/models"
@@ -119,3 +120,40 @@ func kvNextURL(ns, prefix, cursor string) string {
 }
 
 func unixTime(sec int64) string { return when(time.Unix(sec, 0)) }
+
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+func urlQuery(s string) string { return url.QueryEscape(s) }
+
+func r2URL(bucket, prefix, cursor string) string {
+	q := url.Values{}
+	if prefix != "" {
+		q.Set("prefix", prefix)
+	}
+	if cursor != "" {
+		q.Set("cursor", cursor)
+	}
+	if len(q) == 0 {
+		return "/r2/" + bucket
+	}
+	return "/r2/" + bucket + "?" + q.Encode()
+}
+
+// parentPrefix is the folder above "a/b/": "a/".
+func parentPrefix(p string) string {
+	p = strings.TrimSuffix(p, "/")
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return p[:i+1]
+	}
+	return ""
+}

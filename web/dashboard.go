@@ -55,6 +55,7 @@ func (a *api) registerDashboardRoutes(e *echo.Echo) {
 	d.registerDeploymentPages(in)
 	d.registerLogPages(in)
 	d.registerKVPages(in)
+	d.registerR2Pages(in)
 	in.GET("/audit", d.handleAuditPage)
 }
 

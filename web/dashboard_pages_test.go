@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -319,5 +321,53 @@ func TestCronRunNowFromDashboard(t *testing.T) {
 	p := b.get(s)
 	if !strings.Contains(text(p, ".flash-ok"), "Ran scheduled(0 * * * *): ok") || !strings.Contains(p.doc.Find(`[data-testid="cron-runs"] pre`).Text(), "cron says hi 0 * * * *") {
 		t.Fatalf("flash %q runs %q", text(p, "#flash"), text(p, `[data-testid="cron-runs"]`))
+	}
+}
+
+func TestR2Browser(t *testing.T) {
+	ts, b := newShop(t)
+	if p := b.post("/r2", url.Values{"name": {"x"}}); !strings.Contains(text(p, "#err-name"), "invalid R2 bucket name") {
+		t.Fatalf("bad name: %q", text(p, ".field-error"))
+	}
+	b.post("/r2", url.Values{"name": {"photos"}})
+	for _, k := range []string{"2024/a.jpg", "2024/b.jpg", "readme.txt"} {
+		ts.store.R2Put(context.Background(), "photos", k, strings.NewReader("data of "+k), models.R2PutOptions{HTTPMetadata: `{"contentType":"text/html"}`})
+	}
+	// Upload through the form, as a browser sends it.
+	var form bytes.Buffer
+	mw := multipart.NewWriter(&form)
+	mw.WriteField("_csrf", b.csrf)
+	mw.WriteField("prefix", "2024/")
+	fw, _ := mw.CreateFormFile("file", "c.jpg")
+	fw.Write([]byte("uploaded bytes"))
+	mw.Close()
+	req, _ := http.NewRequest("POST", ts.admin.URL+"/r2/photos/upload", &form)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	if p := b.do(req); p.status != http.StatusSeeOther {
+		t.Fatalf("upload: %d %s", p.status, text(p, ".field-error"))
+	}
+	if o, err := ts.store.R2Head(context.Background(), "photos", "2024/c.jpg"); err != nil || o.Size != 14 {
+		t.Fatalf("uploaded object: %+v %v", o, err)
+	}
+	p := b.get("/r2/photos")
+	if p.doc.Find(`tr[data-key]`).Length() != 1 || !strings.Contains(text(p, ".r2-objects"), "2024/") {
+		t.Fatalf("root listing: %q", text(p, ".r2-objects"))
+	}
+	if p := b.get("/r2/photos?prefix=2024/"); p.doc.Find(`tr[data-key]`).Length() != 3 {
+		t.Fatalf("folder listing: %q", text(p, ".r2-objects"))
+	}
+	req, _ = http.NewRequest("GET", ts.admin.URL+"/r2/photos/download?key=readme.txt", nil)
+	res, err := b.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if string(raw) != "data of readme.txt" || res.Header.Get("Content-Security-Policy") != "sandbox" {
+		t.Fatalf("download: %q %v", raw, res.Header)
+	}
+	b.post("/r2/photos/delete-object", url.Values{"key": {"readme.txt"}})
+	if _, err := ts.store.R2Head(context.Background(), "photos", "readme.txt"); models.ErrorCode(err) != models.ENOTFOUND {
+		t.Fatalf("not deleted: %v", err)
 	}
 }
