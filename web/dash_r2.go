@@ -62,7 +62,9 @@ func (d *dashboard) r2BucketsPage(c echo.Context, status int, name string, errs 
 	return render(c, status, views.R2BucketsPage(d.page(c, "R2 buckets", r2Crumbs("")...), views.R2BucketsProps{Buckets: bs, BoundBy: bound, NewName: name, Errors: errs}))
 }
 
-func (d *dashboard) handleR2BucketsPage(c echo.Context) error { return d.r2BucketsPage(c, http.StatusOK, "", nil) }
+func (d *dashboard) handleR2BucketsPage(c echo.Context) error {
+	return d.r2BucketsPage(c, http.StatusOK, "", nil)
+}
 
 func (d *dashboard) handleR2BucketCreate(c echo.Context) error {
 	name := strings.TrimSpace(c.FormValue("name"))
