@@ -18,6 +18,7 @@ var all = []*gormigrate.Migration{
 	queues,
 	cronRuns,
 	r2Buckets,
+	doMigrationTags,
 }
 
 // Apply runs every pending step, each in its own transaction.

@@ -23,3 +23,9 @@ type DOListOptions struct {
 	Reverse                        bool
 	Limit                          int // 0: no limit
 }
+
+// DOMigrationTag records a [[migrations]] tag applied to an environment's Durable Objects.
+type DOMigrationTag struct {
+	EnvironmentID uint   `gorm:"primaryKey;autoIncrement:false"`
+	Tag           string `gorm:"primaryKey"`
+}

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -116,4 +117,62 @@ func (s *Store) DOAlarms(ctx context.Context) ([]DOAlarm, error) {
 	var out []DOAlarm
 	err := s.read(ctx).Order("time").Find(&out).Error
 	return out, err
+}
+
+// applyDOMigrations runs the [[migrations]] of versions going live that the environment has not
+// applied yet, in order: renamed classes keep their objects' storage under the new name, deleted
+// classes lose it.
+func applyDOMigrations(tx *gorm.DB, a Actor, svc *Service, env *Environment, splits Splits) error {
+	ids := make([]uint, len(splits))
+	for i, sp := range splits {
+		ids[i] = sp.VersionID
+	}
+	var versions []Version
+	if err := tx.Where("id IN ?", ids).Find(&versions).Error; err != nil {
+		return err
+	}
+	prefix := svc.Name + "/" + env.Name + "/"
+	for _, v := range versions {
+		for _, m := range v.Settings.Migrations {
+			res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&DOMigrationTag{EnvironmentID: env.ID, Tag: m.Tag})
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 0 {
+				continue // applied before
+			}
+			for _, r := range m.RenamedClasses {
+				for _, model := range []any{&DOEntry{}, &DOAlarm{}} {
+					if err := tx.Model(model).Where("namespace = ?", prefix+r.From).Update("namespace", prefix+r.To).Error; err != nil {
+						return err
+					}
+				}
+			}
+			for _, c := range m.DeletedClasses {
+				for _, model := range []any{&DOEntry{}, &DOAlarm{}} {
+					if err := tx.Where("namespace = ?", prefix+c).Delete(model).Error; err != nil {
+						return err
+					}
+				}
+			}
+			if err := audit(tx, a, "durable.migration", svc.Name, env.Name, "migration "+m.Tag, "", migrationSummary(m)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func migrationSummary(m DOMigration) string {
+	var parts []string
+	for _, c := range append(m.NewClasses, m.NewSqliteClasses...) {
+		parts = append(parts, "new "+c)
+	}
+	for _, r := range m.RenamedClasses {
+		parts = append(parts, "renamed "+r.From+" → "+r.To)
+	}
+	for _, c := range m.DeletedClasses {
+		parts = append(parts, "deleted "+c)
+	}
+	return strings.Join(parts, ", ")
 }

@@ -16,6 +16,7 @@ const (
 	BindingDurable      = "durable_object_namespace"
 	BindingR2           = "r2_bucket"
 	BindingQueue        = "queue"
+	BindingVersion      = "version_metadata"
 	DefaultCPULimitMs   = 50
 	MaxCPULimitMs       = 30_000
 	DefaultCompatDate   = "2024-09-23"
@@ -217,6 +218,8 @@ func (b Binding) validate() error {
 		return need("bucket_name", b.BucketName)
 	case BindingQueue:
 		return need("queue", b.QueueName)
+	case BindingVersion:
+		return nil
 	}
 	return Errorf(EINVALID, "binding %s: unknown type %q", b.Name, b.Type)
 }

@@ -195,6 +195,9 @@ func deployVersions(tx *gorm.DB, a Actor, svc *Service, env *Environment, trigge
 	if err != nil {
 		return nil, err
 	}
+	if err := applyDOMigrations(tx, a, svc, env, splits); err != nil {
+		return nil, fmt.Errorf("models: Durable Object migrations: %w", err)
+	}
 	before := ""
 	if prev != nil {
 		before = prev.Splits.String()

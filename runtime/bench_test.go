@@ -111,3 +111,43 @@ func BenchmarkKVStorePut(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkServiceChain3 is a request through three service-binding hops (a → b → c → d), to compare
+// with BenchmarkHello: what each in-process hop costs.
+func BenchmarkServiceChain3(b *testing.B) {
+	e := newTestEngine()
+	e.load(b, "d", `export default { fetch() { return new Response("end") } }`, nil)
+	for _, pair := range [][2]string{{"c", "d"}, {"b", "c"}, {"a", "b"}} {
+		next := pair[1]
+		e.load(b, pair[0], `export default { fetch(req, env) { return env.NEXT.fetch(req) } }`, func(s *WorkerSpec) {
+			s.Bindings = []Binding{{Name: "NEXT", Type: "service", Target: map[string]string{"service": next}}}
+		})
+	}
+	e.services.mu.Lock()
+	w := e.services.workers["a"]
+	e.services.mu.Unlock()
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if r := get(w, "http://a/"); r.body != "end" {
+				b.Fatal(r.status, r.body)
+			}
+		}
+	})
+}
+
+// BenchmarkDurableObjectIncrement is one counter increment through a stub (storage get + put).
+func BenchmarkDurableObjectIncrement(b *testing.B) {
+	e := newStoreEngine(b)
+	w := e.load(b, "svc/production", `export class C { constructor(s) { this.s = s } async fetch() { const n = ((await this.s.storage.get("n")) || 0) + 1; await this.s.storage.put("n", n); return new Response(String(n)) } }
+export default { fetch(req, env) { return env.C.getByName("x").fetch(req) } }`, func(s *WorkerSpec) {
+		s.Namespace = "svc/production"
+		s.Bindings = []Binding{{Name: "C", Type: "durable_object_namespace", Target: map[string]string{"class_name": "C"}}}
+	})
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if r := get(w, "http://x/"); r.status != 200 {
+			b.Fatal(r.status, r.body)
+		}
+	}
+}

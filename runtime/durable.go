@@ -318,8 +318,10 @@ func firstNonEmpty(a, b string) string {
 
 func (n *natives) durableNatives(set func(string, any)) {
 	set("doIdFromName", func(binding, name string) string {
-		hostNS, class := n.durableTarget(binding)
-		return objectID(hostNS+"/"+class, name)
+		// Derived from the environment, not the class, so a renamed class keeps its objects' ids;
+		// storage is kept apart per class all the same.
+		hostNS, _ := n.durableTarget(binding)
+		return objectID(hostNS, name)
 	})
 	set("doNewId", newObjectID)
 	set("doFetch", func(binding, id, name string, init *goja.Object) *goja.Promise {

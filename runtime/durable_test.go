@@ -168,7 +168,7 @@ func TestDurableObjectAlarmRetriesAndSurvivesRestart(t *testing.T) {
 	e2 := newTestEngine()
 	e2.Engine = NewEngine(EngineConfig{Logs: e2.logs, Services: e2.services, Durable: e.store})
 	e2.store = e.store
-	e.Engine.cancelAlarm("svc/production/Counter", objectID("svc/production/Counter", "later")) // the old process is gone
+	e.Engine.cancelAlarm("svc/production/Counter", objectID("svc/production", "later")) // the old process is gone
 	w2 := counterWorker(t, e2)
 	e2.Engine.cfg.Hosts = staticHosts{"svc/production": w2}
 	if err := e2.RestoreAlarms(t.Context()); err != nil {

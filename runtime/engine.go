@@ -78,10 +78,18 @@ type WorkerSpec struct {
 	Bindings  []Binding
 	CPULimit  time.Duration
 	WallLimit time.Duration
+	// Version is what a version_metadata binding shows: id, tag and timestamp.
+	Version VersionInfo
 	// Namespace is "service/env": Durable Objects of this worker's classes belong to it.
 	Namespace string
 	// Logs, when set, receives this worker's lines instead of the engine's sink (previews).
 	Logs LogSink
+}
+
+// VersionInfo describes the version a worker runs.
+type VersionInfo struct {
+	ID, Tag   string
+	Timestamp time.Time
 }
 
 // Engine compiles bundles once and keeps a pool of runtimes per worker.

@@ -106,7 +106,12 @@ func (w *Worker) envValue(vm *goja.Runtime) goja.Value {
 	for _, b := range w.spec.Bindings {
 		bindings = append(bindings, map[string]any{"name": b.Name, "type": b.Type})
 	}
-	return vm.ToValue(map[string]any{"vars": vars, "bindings": bindings})
+	v := w.spec.Version
+	version := map[string]any{"id": v.ID, "tag": v.Tag, "timestamp": ""}
+	if !v.Timestamp.IsZero() {
+		version["timestamp"] = v.Timestamp.UTC().Format("2006-01-02T15:04:05.000Z")
+	}
+	return vm.ToValue(map[string]any{"vars": vars, "bindings": bindings, "version": version})
 }
 
 // requestInit is the incoming request as the prelude's Request constructor takes it.

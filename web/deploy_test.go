@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -78,5 +80,76 @@ func TestPromoteNeverRecompiles(t *testing.T) {
 	}
 	if n := ts.engine.Compiles() - before; n != 0 {
 		t.Fatalf("promotion compiled %d programs", n)
+	}
+}
+
+func TestVersionMetadataBinding(t *testing.T) {
+	ts := newTestServer(t)
+	body := script(`export default { fetch(r, env) { return Response.json(env.VERSION) } }`)
+	body["tag"] = "release-7"
+	body["settings"] = models.Settings{Bindings: []models.Binding{{Name: "VERSION", Type: models.BindingVersion}}}
+	if st, out := ts.call(t, "POST", "/services/app/environments/production/versions", body); st != 201 {
+		t.Fatalf("upload: %d %v", st, out)
+	}
+	_, got := ts.gatewayGet(t, "app.localhost", "/")
+	var v struct{ ID, Tag, Timestamp string }
+	if err := json.Unmarshal([]byte(got), &v); err != nil || v.Tag != "release-7" || len(v.ID) != 36 || !strings.HasSuffix(v.Timestamp, "Z") {
+		t.Fatalf("version metadata: %s (%v)", got, err)
+	}
+}
+
+// A promotion runs the source's code with the target's own bindings: staging's KV stays staging's.
+func TestPromotionKeepsTargetBindings(t *testing.T) {
+	ts := newTestServer(t)
+	code := `export default { async fetch(r, env) { await env.SESSIONS.put("who", "written"); return new Response("ok") } }`
+	for env, ns := range map[string]string{"staging": "sessions-staging", "production": "sessions-prod"} {
+		body := script(code + "\n// " + env)
+		body["settings"] = models.Settings{Bindings: []models.Binding{{Name: "SESSIONS", Type: models.BindingKV, NamespaceID: ns}}}
+		if st, out := ts.call(t, "POST", "/services/app/environments/"+env+"/versions", body); st != 201 {
+			t.Fatalf("upload %s: %d %v", env, st, out)
+		}
+	}
+	if st, out := ts.call(t, "POST", "/services/app/environments/production/promote", map[string]string{"from": "staging"}); st != 201 {
+		t.Fatalf("promote: %d %v", st, out)
+	}
+	ts.gatewayGet(t, "app.localhost", "/")
+	ctx := context.Background()
+	if _, _, ok, _ := ts.store.KVGet(ctx, "sessions-prod", "who"); !ok {
+		t.Fatal("promoted production did not write to its own namespace")
+	}
+	if _, _, ok, _ := ts.store.KVGet(ctx, "sessions-staging", "who"); ok {
+		t.Fatal("promoted production wrote to staging's namespace")
+	}
+}
+
+// A [[migrations]] rename keeps a Durable Object class's storage under its new name.
+func TestDurableObjectRenameMigrationKeepsStorage(t *testing.T) {
+	ts := newTestServer(t)
+	deploy := func(class string, migrations []models.DOMigration) {
+		t.Helper()
+		body := script(`export class ` + class + ` {
+  constructor(state) { this.state = state; }
+  async fetch() { const n = ((await this.state.storage.get("n")) || 0) + 1; await this.state.storage.put("n", n); return new Response("` + class + ` " + n); }
+}
+export default { fetch(req, env) { return env.COUNTER.getByName("one").fetch(req); } };`)
+		body["settings"] = models.Settings{Migrations: migrations,
+			Bindings: []models.Binding{{Name: "COUNTER", Type: models.BindingDurable, ClassName: class}}}
+		if st, out := ts.call(t, "POST", "/services/app/environments/production/versions", body); st != 201 {
+			t.Fatalf("upload: %d %v", st, out)
+		}
+	}
+	v1 := models.DOMigration{Tag: "v1", NewClasses: []string{"Counter"}}
+	deploy("Counter", []models.DOMigration{v1})
+	ts.gatewayGet(t, "app.localhost", "/")
+	if _, body := ts.gatewayGet(t, "app.localhost", "/"); body != "Counter 2" {
+		t.Fatalf("before rename: %q", body)
+	}
+	deploy("Tally", []models.DOMigration{v1, {Tag: "v2", RenamedClasses: []models.RenamedClass{{From: "Counter", To: "Tally"}}}})
+	if _, body := ts.gatewayGet(t, "app.localhost", "/"); body != "Tally 3" {
+		t.Fatalf("after rename: %q", body)
+	}
+	_, out := ts.call(t, "GET", "/audit?action=durable.", nil)
+	if raw, _ := json.Marshal(out); !strings.Contains(string(raw), "renamed Counter → Tally") {
+		t.Fatalf("migration not audited: %s", raw)
 	}
 }

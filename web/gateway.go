@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"html"
 	"log/slog"
@@ -224,6 +226,7 @@ func (g *Gateway) load(ctx context.Context, e *liveEnv, v *models.Version) (*run
 	}
 	spec := workerSpec(workerID(v.ID), label(e, v), &runtime.Bundle{Code: b.Code, SourceMap: b.SourceMap, Format: b.Format, Hash: b.Hash}, v.Settings)
 	spec.Secrets, spec.Namespace = secrets, envKey(e.service, e.env)
+	spec.Version = runtime.VersionInfo{ID: versionUUID(e.service, e.env, v.Number), Tag: v.Tag, Timestamp: v.CreatedAt}
 	return g.engine.Load(spec)
 }
 
@@ -371,4 +374,13 @@ func (g *Gateway) DurableHost(namespace string) (*runtime.Worker, error) {
 		}
 	}
 	return g.worker(context.Background(), e, &top.Version)
+}
+
+// versionUUID is a version's stable id in UUID form, as Cloudflare's version ids are.
+func versionUUID(service, env string, number int) string {
+	sum := sha256.Sum256([]byte(fmt.Sprintf("weft-version:%s/%s@%d", service, env, number)))
+	sum[6] = sum[6]&0x0f | 0x80 // version 8: custom
+	sum[8] = sum[8]&0x3f | 0x80
+	h := hex.EncodeToString(sum[:16])
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }

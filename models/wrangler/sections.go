@@ -43,6 +43,9 @@ type section struct {
 	Limits *struct {
 		CPUMs int `toml:"cpu_ms"`
 	} `toml:"limits"`
+	VersionMetadata *struct {
+		Binding string `toml:"binding"`
+	} `toml:"version_metadata"`
 }
 
 type kvNamespace struct {
@@ -177,6 +180,12 @@ func (s *section) into(cfg *Config, file, prefix string, order map[string]int) e
 			set.QueueConsumers = append(set.QueueConsumers, models.QueueConsumer{Queue: c.Queue, MaxBatchSize: c.MaxBatchSize,
 				MaxBatchTimeout: c.MaxBatchTimeout, MaxRetries: c.MaxRetries, DeadLetterQueue: c.DeadLetterQueue})
 		}
+	}
+	if s.VersionMetadata != nil {
+		if s.VersionMetadata.Binding == "" {
+			return fail("version_metadata: binding is required")
+		}
+		set.Bindings = append(set.Bindings, models.Binding{Name: s.VersionMetadata.Binding, Type: models.BindingVersion})
 	}
 	if s.Triggers != nil {
 		set.Crons = s.Triggers.Crons

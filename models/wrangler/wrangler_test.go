@@ -146,6 +146,7 @@ func TestBadInputSaysWhereAndWhat(t *testing.T) {
 		"bad date":      {"name = \"a\"\ncompatibility_date = \"yesterday\"\n", "compatibility_date"},
 		"dup migration": {"name = \"a\"\n[[migrations]]\ntag = \"v1\"\n[[migrations]]\ntag = \"v1\"\n", "unique tag"},
 		"bad cpu":       {"name = \"a\"\n[limits]\ncpu_ms = -1\n", "cpu_ms"},
+		"version meta":  {"name = \"a\"\n[version_metadata]\nbinding = \"\"\n", "version_metadata: binding is required"},
 	}
 	for name, c := range cases {
 		_, err := Parse("wrangler.toml", []byte(c.toml), "staging")

@@ -54,6 +54,7 @@ function makeEnv(desc) {
     else if (b.type === "durable_object_namespace") env[b.name] = new DurableObjectNamespace(b.name);
     else if (b.type === "queue") env[b.name] = new WorkerQueue(b.name);
     else if (b.type === "r2_bucket") env[b.name] = new R2Bucket(b.name);
+    else if (b.type === "version_metadata") env[b.name] = Object.freeze({ id: desc.version.id, tag: desc.version.tag, timestamp: desc.version.timestamp });
     else env[b.name] = pendingBinding(b.name, b.type);
   }
   return env;
