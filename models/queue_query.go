@@ -71,6 +71,33 @@ func (s *Store) DeleteQueue(ctx context.Context, a Actor, name string) error {
 	})
 }
 
+// checkConsumers refuses a consumer for a queue that another environment's live version consumes:
+// a queue has one consumer.
+func checkConsumers(tx *gorm.DB, service, env string, set Settings) error {
+	if len(set.QueueConsumers) == 0 {
+		return nil
+	}
+	live, err := allLive(tx)
+	if err != nil {
+		return err
+	}
+	for _, c := range set.QueueConsumers {
+		for _, le := range live {
+			if le.Service == service && le.Environment == env {
+				continue
+			}
+			for _, sp := range le.Splits {
+				for _, other := range sp.Version.Settings.QueueConsumers {
+					if other.Queue == c.Queue {
+						return Errorf(ECONFLICT, "queue %q is already consumed by %s/%s; a queue has one consumer", c.Queue, le.Service, le.Environment)
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
 // ensureQueues creates the queues that bindings and consumers name, inside a deploy.
 func ensureQueues(tx *gorm.DB, a Actor, set Settings) error {
 	var names []string

@@ -183,6 +183,9 @@ func applySettings(tx *gorm.DB, a Actor, svc *Service, env *Environment, trigger
 	if err := ensureQueues(tx, a, cur); err != nil {
 		return nil, nil, err
 	}
+	if err := checkConsumers(tx, svc.Name, env.Name, cur); err != nil {
+		return nil, nil, err
+	}
 	if err := ensureBuckets(tx, a, cur.Bindings); err != nil {
 		return nil, nil, err
 	}

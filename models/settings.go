@@ -85,6 +85,7 @@ type QueueConsumer struct {
 	MaxBatchTimeout int    `json:"max_batch_timeout,omitempty"`
 	MaxRetries      *int   `json:"max_retries,omitempty"`
 	DeadLetterQueue string `json:"dead_letter_queue,omitempty"`
+	RetryDelay      int    `json:"retry_delay,omitempty"` // seconds before a retried message is redelivered
 }
 
 // DOMigration is one [[migrations]] entry of wrangler.toml.

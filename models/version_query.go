@@ -84,6 +84,9 @@ func (s *Store) UploadVersion(ctx context.Context, a Actor, in UploadInput) (*Up
 		if err := ensureQueues(tx, a, settings); err != nil {
 			return err
 		}
+		if err := checkConsumers(tx, in.Service, in.Environment, settings); err != nil {
+			return err
+		}
 		if err := ensureBuckets(tx, a, settings.Bindings); err != nil {
 			return err
 		}

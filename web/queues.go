@@ -150,7 +150,11 @@ func (q *QueueRunner) deliver(ctx context.Context, queue string, c consumer, siz
 			}
 		default:
 			retried++
-			err = q.store.QueueRetry(ctx, m.ID, time.Duration(o.DelaySeconds)*time.Second)
+			delay := o.DelaySeconds
+			if delay == 0 {
+				delay = c.settings.RetryDelay
+			}
+			err = q.store.QueueRetry(ctx, m.ID, time.Duration(delay)*time.Second)
 		}
 		if err != nil {
 			return err

@@ -34,6 +34,12 @@ func TestQueueBatchesRetriesAndDeadLetters(t *testing.T) {
 	if st, out := ts.call(t, "POST", "/services/app/environments/production/versions", body); st != 201 {
 		t.Fatalf("upload: %d %v", st, out)
 	}
+	// A second environment cannot consume the same queue.
+	other := script(`export default { fetch() { return new Response("") }, queue() {} }`)
+	other["settings"] = models.Settings{QueueConsumers: []models.QueueConsumer{{Queue: "jobs"}}}
+	if st, out := ts.call(t, "POST", "/services/app/environments/staging/versions", other); st != 409 || !strings.Contains(errMessage(out), "already consumed by app/production") {
+		t.Fatalf("second consumer: %d %v", st, out)
+	}
 	runner := NewQueueRunner(ts.store, ts.gw, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	runner.Start()
 	defer runner.Stop()

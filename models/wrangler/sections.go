@@ -178,7 +178,7 @@ func (s *section) into(cfg *Config, file, prefix string, order map[string]int) e
 				return fail("queues.consumers[%d]: queue is required", i)
 			}
 			set.QueueConsumers = append(set.QueueConsumers, models.QueueConsumer{Queue: c.Queue, MaxBatchSize: c.MaxBatchSize,
-				MaxBatchTimeout: c.MaxBatchTimeout, MaxRetries: c.MaxRetries, DeadLetterQueue: c.DeadLetterQueue})
+				MaxBatchTimeout: c.MaxBatchTimeout, MaxRetries: c.MaxRetries, DeadLetterQueue: c.DeadLetterQueue, RetryDelay: c.RetryDelay})
 		}
 	}
 	if s.VersionMetadata != nil {
