@@ -19,6 +19,7 @@ var all = []*gormigrate.Migration{
 	cronRuns,
 	r2Buckets,
 	doMigrationTags,
+	r2Multipart,
 }
 
 // Apply runs every pending step, each in its own transaction.

@@ -56,3 +56,27 @@ const (
 	MaxR2ObjectBytes = 5 << 30
 	MaxR2ListLimit   = 1000
 )
+
+// R2Upload is a multipart upload in progress; its parts are files in the bucket's blob directory.
+type R2Upload struct {
+	ID        string    `gorm:"primaryKey"`
+	BucketID  uint      `gorm:"index;not null"`
+	Key       string    `gorm:"not null"`
+	Options   string    `gorm:"type:text;not null"` // JSON of the R2PutOptions metadata
+	CreatedAt time.Time `gorm:"not null"`
+}
+
+// R2UploadPart is one uploaded part.
+type R2UploadPart struct {
+	UploadID   string `gorm:"primaryKey"`
+	PartNumber int    `gorm:"primaryKey;autoIncrement:false"`
+	ETag       string `gorm:"not null"`
+	Size       int64  `gorm:"not null"`
+	Blob       string `gorm:"not null"`
+}
+
+// R2Part names a part when completing an upload.
+type R2Part struct {
+	PartNumber int    `json:"partNumber"`
+	ETag       string `json:"etag"`
+}

@@ -19,6 +19,10 @@ type R2Store interface {
 	R2Put(ctx context.Context, bucket, key string, body io.Reader, opts models.R2PutOptions) (*models.R2Object, error)
 	R2Delete(ctx context.Context, bucket string, keys []string) error
 	R2List(ctx context.Context, bucket string, o models.R2ListOptions) (*models.R2ListResult, error)
+	R2CreateMultipart(ctx context.Context, bucket, key string, opts models.R2PutOptions) (string, error)
+	R2UploadPart(ctx context.Context, bucket, key, id string, n int, body io.Reader) (string, error)
+	R2CompleteMultipart(ctx context.Context, bucket, key, id string, parts []models.R2Part) (*models.R2Object, error)
+	R2AbortMultipart(ctx context.Context, bucket, key, id string) error
 }
 
 func (n *natives) r2Bucket(binding string) (R2Store, string) {
@@ -140,6 +144,38 @@ func (n *natives) r2Natives(set func(string, any)) {
 	set("r2Delete", func(binding string, keys []string) {
 		store, bucket := n.r2Bucket(binding)
 		n.r2Check("delete", store.R2Delete(n.in.ctx, bucket, keys))
+	})
+	set("r2CreateMultipart", func(binding, key, httpMeta, customMeta string) string {
+		store, bucket := n.r2Bucket(binding)
+		id, err := store.R2CreateMultipart(n.in.ctx, bucket, key, models.R2PutOptions{HTTPMetadata: httpMeta, CustomMetadata: customMeta})
+		n.r2Check("createMultipartUpload", err)
+		return id
+	})
+	set("r2UploadPart", func(binding, key, id string, part int, value goja.ArrayBuffer) string {
+		store, bucket := n.r2Bucket(binding)
+		etag, err := store.R2UploadPart(n.in.ctx, bucket, key, id, part, bytes.NewReader(value.Bytes()))
+		n.r2Check("uploadPart", err)
+		return etag
+	})
+	set("r2CompleteMultipart", func(binding, key, id string, raw []map[string]any) goja.Value {
+		store, bucket := n.r2Bucket(binding)
+		parts := make([]models.R2Part, len(raw))
+		for i, p := range raw {
+			parts[i].ETag, _ = p["etag"].(string)
+			switch v := p["partNumber"].(type) {
+			case int64:
+				parts[i].PartNumber = int(v)
+			case float64:
+				parts[i].PartNumber = int(v)
+			}
+		}
+		o, err := store.R2CompleteMultipart(n.in.ctx, bucket, key, id, parts)
+		n.r2Check("complete", err)
+		return n.in.vm.ToValue(r2Desc(o))
+	})
+	set("r2AbortMultipart", func(binding, key, id string) {
+		store, bucket := n.r2Bucket(binding)
+		n.r2Check("abort", store.R2AbortMultipart(n.in.ctx, bucket, key, id))
 	})
 	set("r2List", func(binding string, o map[string]any) goja.Value {
 		store, bucket := n.r2Bucket(binding)

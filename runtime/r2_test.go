@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/weft-dev/weft/models"
 )
@@ -51,5 +52,31 @@ func TestR2BindingRangesConditionsStreamsAndLists(t *testing.T) {
 	}
 	if strings.Contains(e.logs.text(), "exception") {
 		t.Fatal(e.logs.text())
+	}
+}
+
+func TestR2MultipartUpload(t *testing.T) {
+	e := newStoreEngine(t)
+	e.store.CreateR2Bucket(context.Background(), models.Actor{Name: "t"}, "big")
+	w := e.load(t, "mp", `export default { async fetch(req, env) {
+  const up = await env.B.createMultipartUpload("video.bin", { httpMetadata: { contentType: "video/mp4" } });
+  const first = await up.uploadPart(1, new Uint8Array(5 * 1024 * 1024).fill(97));
+  const resumed = env.B.resumeMultipartUpload("video.bin", up.uploadId);
+  const second = await resumed.uploadPart(2, "tail");
+  let small; try { const u2 = await env.B.createMultipartUpload("x"); const p = await u2.uploadPart(1, "tiny"); const q = await u2.uploadPart(2, "end"); await u2.complete([p, q]); } catch (err) { small = err.message; }
+  const obj = await up.complete([second, first]);
+  const head = await env.B.head("video.bin");
+  const tail = await (await env.B.get("video.bin", { range: { suffix: 5 } })).text();
+  const aborted = await env.B.createMultipartUpload("gone"); await aborted.abort();
+  let afterAbort; try { await aborted.uploadPart(1, "x"); } catch (err) { afterAbort = err.message; }
+  return Response.json({ size: obj.size, etag: obj.etag.endsWith("-2"), ct: head.httpMetadata.contentType, tail, small, afterAbort });
+} }`, func(s *WorkerSpec) {
+		s.Bindings = []Binding{{Name: "B", Type: "r2_bucket", Target: map[string]string{"bucket_name": "big"}}}
+		s.CPULimit = 5 * time.Second // building a 5 MiB part in an interpreter takes a while
+	})
+	r := get(w, "http://mp/")
+	want := `{"size":5242884,"etag":true,"ct":"video/mp4","tail":"atail","small":"complete: part 1 is 4 bytes; every part but the last must be at least 5242880 bytes","afterAbort":"uploadPart: The specified multipart upload does not exist."}`
+	if r.body != want {
+		t.Fatalf("got  %s\nwant %s\n%s", r.body, want, e.logs.text())
 	}
 }

@@ -142,6 +142,31 @@ class R2Bucket {
     if (r.truncated) out.cursor = r.cursor;
     return out;
   }
-  createMultipartUpload() { throw new Error("Multipart uploads are not supported by Weft yet; put() takes objects up to 5 GiB"); }
-  resumeMultipartUpload() { throw new Error("Multipart uploads are not supported by Weft yet"); }
+  async createMultipartUpload(key, opts = {}) {
+    const id = __weft.r2CreateMultipart(this._binding, String(key), r2Metadata(opts.httpMetadata), opts.customMetadata ? JSON.stringify(opts.customMetadata) : "");
+    return new R2MultipartUpload(this._binding, String(key), id);
+  }
+  resumeMultipartUpload(key, uploadId) { return new R2MultipartUpload(this._binding, String(key), String(uploadId)); }
+}
+
+class R2MultipartUpload {
+  constructor(binding, key, uploadId) {
+    Object.defineProperty(this, "_binding", { value: binding });
+    this.key = key;
+    this.uploadId = uploadId;
+  }
+  async uploadPart(partNumber, value) {
+    let bytes;
+    if (typeof value === "string") bytes = new TextEncoder().encode(value);
+    else if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) bytes = new Uint8Array(bytesOf(value));
+    else if (value instanceof ReadableStream) bytes = await readAll(value);
+    else throw new TypeError("uploadPart() accepts a string, an ArrayBuffer, an ArrayBufferView or a ReadableStream.");
+    const etag = __weft.r2UploadPart(this._binding, this.key, this.uploadId, Number(partNumber), bytes.slice().buffer);
+    return { partNumber: Number(partNumber), etag };
+  }
+  async abort() { __weft.r2AbortMultipart(this._binding, this.key, this.uploadId); }
+  async complete(parts) {
+    const d = __weft.r2CompleteMultipart(this._binding, this.key, this.uploadId, parts.map((p) => ({ partNumber: Number(p.partNumber), etag: String(p.etag) })));
+    return new R2Object(d);
+  }
 }
