@@ -153,3 +153,24 @@ export default { fetch(req, env) { return env.COUNTER.getByName("one").fetch(req
 		t.Fatalf("migration not audited: %s", raw)
 	}
 }
+
+// A Durable Object binding with script_name reaches another service's class, run on that service's code.
+func TestDurableObjectOfAnotherService(t *testing.T) {
+	ts := newTestServer(t)
+	host := script(`export class Room { constructor(s) { this.s = s } async join(who) { const n = ((await this.s.storage.get("n")) || 0) + 1; await this.s.storage.put("n", n); return who + " is #" + n } }
+export default { fetch() { return new Response("rooms") } };`)
+	host["settings"] = models.Settings{Migrations: []models.DOMigration{{Tag: "v1", NewClasses: []string{"Room"}}}}
+	if st, out := ts.call(t, "POST", "/services/rooms/environments/production/versions", host); st != 201 {
+		t.Fatalf("host: %d %v", st, out)
+	}
+	client := script(`export default { async fetch(req, env) { return new Response(await env.ROOMS.getByName("lobby").join("ada")) } }`)
+	client["settings"] = models.Settings{Bindings: []models.Binding{{Name: "ROOMS", Type: models.BindingDurable, ClassName: "Room", ScriptName: "rooms"}}}
+	if st, out := ts.call(t, "POST", "/services/chat/environments/production/versions", client); st != 201 {
+		t.Fatalf("client: %d %v", st, out)
+	}
+	for i, want := range []string{"ada is #1", "ada is #2"} {
+		if _, body := ts.gatewayGet(t, "chat.localhost", "/"); body != want {
+			t.Fatalf("call %d: %q", i, body)
+		}
+	}
+}
