@@ -152,6 +152,22 @@ func (e *Engine) enter(ctx context.Context, o *durableObject, caller *Worker,
 	if err == nil && finish != nil {
 		err = finish(in, res)
 	}
+	if err == nil {
+		// state.waitUntil work runs to the end before the next request enters the object.
+		var waits *goja.Promise
+		if rerr := in.runJS(func() error {
+			settle, _ := goja.AssertFunction(o.api.Get("settle"))
+			v, err := settle(o.api)
+			if err == nil {
+				waits, _ = v.Export().(*goja.Promise)
+			}
+			return err
+		}); rerr == nil && waits != nil {
+			if _, werr := in.await(gen, waits, host.spec.WallLimit); werr != nil {
+				e.log(&host.spec, "exception", "Durable Object waitUntil: "+werr.Error())
+			}
+		}
+	}
 	in.end()
 	if in.broken {
 		o.in = nil
@@ -220,32 +236,59 @@ func (e *Engine) durableFetch(ctx context.Context, o *durableObject, caller *Wor
 	if err != nil {
 		return nil, err
 	}
-	var res *response
-	err = e.enter(ctx, o, caller, func(api *goja.Object) (goja.Value, error) {
-		fetch, _ := goja.AssertFunction(api.Get("fetch"))
-		return fetch(api, o.in.requestInit(req, body))
-	}, func(in *instance, v goja.Value) error {
-		var err error
-		res, err = in.exportResponse(v)
-		return err
-	})
-	if err != nil {
-		return nil, err
+	type answer struct {
+		res *response
+		err error
 	}
-	return res.httpResponse(req), nil
+	// The answer is delivered as soon as fetch() settles; the object's waitUntil work goes on after.
+	answered := make(chan answer, 1)
+	go func() {
+		err := e.enter(ctx, o, caller, func(api *goja.Object) (goja.Value, error) {
+			fetch, _ := goja.AssertFunction(api.Get("fetch"))
+			return fetch(api, o.in.requestInit(req, body))
+		}, func(in *instance, v goja.Value) error {
+			res, err := in.exportResponse(v)
+			answered <- answer{res, err}
+			return err
+		})
+		if err != nil {
+			select {
+			case answered <- answer{nil, err}:
+			default:
+			}
+		}
+	}()
+	a := <-answered
+	if a.err != nil {
+		return nil, a.err
+	}
+	return a.res.httpResponse(req), nil
 }
 
 // durableCall makes an RPC call; args and the result are in the prelude's serialised form.
 func (e *Engine) durableCall(ctx context.Context, o *durableObject, caller *Worker, method, args string) (string, error) {
-	var out string
-	err := e.enter(ctx, o, caller, func(api *goja.Object) (goja.Value, error) {
-		call, _ := goja.AssertFunction(api.Get("call"))
-		return call(api, o.in.vm.ToValue(method), o.in.vm.ToValue(args))
-	}, func(_ *instance, v goja.Value) error {
-		out = v.String()
-		return nil
-	})
-	return out, err
+	type answer struct {
+		out string
+		err error
+	}
+	answered := make(chan answer, 1) // delivered before the object's waitUntil work finishes
+	go func() {
+		err := e.enter(ctx, o, caller, func(api *goja.Object) (goja.Value, error) {
+			call, _ := goja.AssertFunction(api.Get("call"))
+			return call(api, o.in.vm.ToValue(method), o.in.vm.ToValue(args))
+		}, func(_ *instance, v goja.Value) error {
+			answered <- answer{v.String(), nil}
+			return nil
+		})
+		if err != nil {
+			select {
+			case answered <- answer{"", err}:
+			default:
+			}
+		}
+	}()
+	a := <-answered
+	return a.out, a.err
 }
 
 // objectID derives a name's id in a namespace: the same name always reaches the same object.

@@ -43,6 +43,11 @@ export class Counter extends DurableObject {
     await this.ctx.storage.put("alarms", runs);
     if (runs < 2) throw new Error("first alarm fails");
   }
+  async later() {
+    this.ctx.waitUntil(new Promise((r) => setTimeout(r, 30)).then(() => this.ctx.storage.put("later", "done")));
+    return "answered first";
+  }
+  async fetchLater() { return (await this.ctx.storage.get("later")) || "not yet"; }
   async arm() { await this.ctx.storage.setAlarm(Date.now() + 50); return this.ctx.storage.getAlarm(); }
   async alarmRuns() { return (await this.ctx.storage.get("alarms")) || 0; }
 }
@@ -191,4 +196,16 @@ func (h staticHosts) DurableHost(ns string) (*Worker, error) {
 		return w, nil
 	}
 	return nil, fmt.Errorf("no live version of %s", ns)
+}
+
+func TestDurableObjectWaitUntilRunsBeforeTheNextRequest(t *testing.T) {
+	e := newStoreEngine(t)
+	w := counterWorker(t, e)
+	if r := get(w, "http://x/?rpc=later"); r.body != `"answered first"` {
+		t.Fatalf("later: %s %s", r.body, e.logs.text())
+	}
+	// The next request enters the object only after its waitUntil work has finished.
+	if r := get(w, "http://x/?rpc=fetchLater"); r.body != `"done"` {
+		t.Fatalf("after waitUntil: %s", r.body)
+	}
 }

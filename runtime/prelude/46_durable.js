@@ -192,5 +192,7 @@ function durableHost(Cls, className, hex, name, env) {
       if (typeof obj.alarm !== "function") return;
       await obj.alarm({ retryCount, isRetry: retryCount > 0 });
     },
+    // settle is state.waitUntil's work, awaited after the caller has its answer.
+    settle() { return waits.length ? Promise.allSettled(waits.splice(0)) : null; },
   };
 }
