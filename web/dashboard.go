@@ -56,6 +56,7 @@ func (a *api) registerDashboardRoutes(e *echo.Echo) {
 	d.registerLogPages(in)
 	d.registerKVPages(in)
 	d.registerR2Pages(in)
+	d.registerQueuePages(in)
 	in.GET("/audit", d.handleAuditPage)
 }
 

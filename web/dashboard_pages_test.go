@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/weft-dev/weft/models"
 )
 
@@ -369,5 +371,25 @@ func TestR2Browser(t *testing.T) {
 	b.post("/r2/photos/delete-object", url.Values{"key": {"readme.txt"}})
 	if _, err := ts.store.R2Head(context.Background(), "photos", "readme.txt"); models.ErrorCode(err) != models.ENOTFOUND {
 		t.Fatalf("not deleted: %v", err)
+	}
+}
+
+func TestQueuesPage(t *testing.T) {
+	ts, b := newShop(t)
+	body := script(`export default { async fetch(r, env) { await env.Q.send(1); return new Response("") }, queue() {} }`)
+	body["settings"] = models.Settings{Bindings: []models.Binding{{Name: "Q", Type: models.BindingQueue, QueueName: "jobs"}},
+		QueueConsumers: []models.QueueConsumer{{Queue: "jobs"}}}
+	if st, out := ts.call(t, "POST", "/services/shop/environments/production/versions", body); st != 201 {
+		t.Fatalf("upload: %d %v", st, out)
+	}
+	ts.gatewayGet(t, "shop.localhost", "/")
+	p := b.get("/queues")
+	var cells []string
+	p.doc.Find(`tr[data-queue="jobs"] td`).Each(func(_ int, s *goquery.Selection) { cells = append(cells, strings.TrimSpace(s.Text())) })
+	if row := strings.Join(cells, "|"); !strings.HasPrefix(row, "jobs|1|shop/production as Q|shop/production|") {
+		t.Fatalf("queue row: %q", row)
+	}
+	if p := b.post("/queues", url.Values{"name": {"Bad Name"}}); !strings.Contains(text(p, "#err-name"), "invalid queue name") {
+		t.Fatalf("bad name: %q", text(p, ".field-error"))
 	}
 }
