@@ -60,51 +60,30 @@ func (n *natives) queueSend(binding string, msgs []map[string]any) {
 // Queue runs the worker's queue() handler on a batch. A handler that throws is reported as handlerErr
 // (its messages are retried); err is for failures to run it at all.
 func (w *Worker) Queue(ctx context.Context, queue string, msgs []QueueDelivery) (outcomes []QueueOutcome, handlerErr string, err error) {
-	in, err := w.get()
-	if err != nil {
-		return nil, "", err
+	raw := make([]any, len(msgs))
+	for i, m := range msgs {
+		raw[i] = map[string]any{"id": m.ID, "timestamp": m.Timestamp, "body": m.Body, "attempts": m.Attempts}
 	}
-	defer func() {
-		in.end()
-		w.put(in)
-	}()
-	gen := in.begin(ctx, w.spec.CPULimit)
-	var p *goja.Promise
-	err = in.runJS(func() error {
-		fn, _ := goja.AssertFunction(in.api.Get("queue"))
-		raw := make([]any, len(msgs))
-		for i, m := range msgs {
-			raw[i] = map[string]any{"id": m.ID, "timestamp": m.Timestamp, "body": m.Body, "attempts": m.Attempts}
+	err = w.dispatch(ctx, "queue", nil, func(in *instance, res goja.Value) error {
+		obj := res.ToObject(in.vm)
+		if e := obj.Get("error"); e != nil && !goja.IsNull(e) {
+			handlerErr = e.String()
+			w.engine.log(&w.spec, "exception", "Uncaught (in queue "+queue+") "+handlerErr)
 		}
-		v, err := fn(in.api, in.vm.ToValue(queue), in.vm.ToValue(raw))
-		if err != nil {
-			return in.asJSError(err)
+		var out []struct {
+			Ack, Retry bool
+			Delay      int
 		}
-		p = v.Export().(*goja.Promise)
+		if err := in.vm.ExportTo(obj.Get("outcome"), &out); err != nil {
+			return err
+		}
+		for _, r := range out {
+			outcomes = append(outcomes, QueueOutcome{Ack: r.Ack, Retry: r.Retry, DelaySeconds: r.Delay})
+		}
 		return nil
-	})
-	var res goja.Value
-	if err == nil {
-		res, err = in.await(gen, p, w.spec.WallLimit)
-	}
+	}, queue, raw)
 	if err != nil {
 		w.logException(fmt.Errorf("queue %s: %w", queue, err))
-		return nil, "", err
 	}
-	obj := res.ToObject(in.vm)
-	if e := obj.Get("error"); e != nil && !goja.IsNull(e) {
-		handlerErr = e.String()
-		w.engine.log(&w.spec, "exception", "Uncaught (in queue "+queue+") "+handlerErr)
-	}
-	var raw []struct {
-		Ack, Retry bool
-		Delay      int
-	}
-	if err := in.vm.ExportTo(obj.Get("outcome"), &raw); err != nil {
-		return nil, handlerErr, err
-	}
-	for _, r := range raw {
-		outcomes = append(outcomes, QueueOutcome{Ack: r.Ack, Retry: r.Retry, DelaySeconds: r.Delay})
-	}
-	return outcomes, handlerErr, nil
+	return outcomes, handlerErr, err
 }

@@ -14,34 +14,15 @@ type ServiceCaller interface {
 
 // Call runs an RPC method on the worker's default export or a named WorkerEntrypoint.
 func (w *Worker) Call(ctx context.Context, entrypoint, method, args string) (string, error) {
-	in, err := w.get()
-	if err != nil {
-		return "", err
-	}
-	defer func() {
-		in.end()
-		w.put(in)
-	}()
-	gen := in.begin(ctx, w.spec.CPULimit)
-	var p *goja.Promise
-	err = in.runJS(func() error {
-		fn, _ := goja.AssertFunction(in.api.Get("rpc"))
-		v, err := fn(in.api, in.vm.ToValue(entrypoint), in.vm.ToValue(method), in.vm.ToValue(args))
-		if err != nil {
-			return in.asJSError(err)
-		}
-		p = v.Export().(*goja.Promise)
+	var out string
+	err := w.dispatch(ctx, "rpc", nil, func(_ *instance, v goja.Value) error {
+		out = v.String()
 		return nil
-	})
-	var res goja.Value
-	if err == nil {
-		res, err = in.await(gen, p, w.spec.WallLimit)
-	}
+	}, entrypoint, method, args)
 	if err != nil {
 		w.logException(fmt.Errorf("RPC %s: %w", method, err))
-		return "", err
 	}
-	return res.String(), nil
+	return out, err
 }
 
 func (n *natives) serviceCall(binding, method, args string) *goja.Promise {

@@ -216,3 +216,40 @@ func (res *response) httpResponse(r *http.Request) *http.Response {
 	return &http.Response{StatusCode: res.status, Status: strconv.Itoa(res.status) + " " + http.StatusText(res.status), Header: h,
 		Body: io.NopCloser(bytes.NewReader(res.body)), ContentLength: int64(len(res.body)), Request: r}
 }
+
+// dispatch runs one of the prelude's event handlers (queue, scheduled, rpc) on a pooled runtime; read
+// takes the settled result on the runtime's goroutine, before the runtime goes back to the pool.
+func (w *Worker) dispatch(ctx context.Context, event string, tap LogSink, read func(in *instance, v goja.Value) error, args ...any) error {
+	in, err := w.get()
+	if err != nil {
+		return err
+	}
+	defer func() {
+		in.end()
+		w.put(in)
+	}()
+	gen := in.begin(ctx, w.spec.CPULimit)
+	in.tap = tap
+	var p *goja.Promise
+	err = in.runJS(func() error {
+		fn, _ := goja.AssertFunction(in.api.Get(event))
+		vals := make([]goja.Value, len(args))
+		for i, a := range args {
+			vals[i] = in.vm.ToValue(a)
+		}
+		v, err := fn(in.api, vals...)
+		if err != nil {
+			return in.asJSError(err)
+		}
+		p = v.Export().(*goja.Promise)
+		return nil
+	})
+	var res goja.Value
+	if err == nil {
+		res, err = in.await(gen, p, w.spec.WallLimit)
+	}
+	if err != nil {
+		return err
+	}
+	return read(in, res)
+}
