@@ -31,31 +31,12 @@ func kvCrumbs(ns string) []views.Crumb {
 	return c
 }
 
-// kvBoundBy says which live environments bind each namespace, and as what.
-func (d *dashboard) kvBoundBy(c echo.Context) (map[string][]string, error) {
-	live, err := d.store.Live(d.ctx(c))
-	if err != nil {
-		return nil, err
-	}
-	out := map[string][]string{}
-	for _, le := range live {
-		for _, sp := range le.Splits {
-			for _, b := range sp.Version.Settings.Bindings {
-				if b.Type == models.BindingKV {
-					out[b.NamespaceID] = append(out[b.NamespaceID], le.Service+"/"+le.Environment+" as "+b.Name)
-				}
-			}
-		}
-	}
-	return out, nil
-}
-
 func (d *dashboard) kvNamespacesPage(c echo.Context, status int, name string, errs views.FieldErrors) error {
 	ns, err := d.store.ListKVNamespaces(d.ctx(c))
 	if err != nil {
 		return err
 	}
-	bound, err := d.kvBoundBy(c)
+	bound, err := d.bindingUsers(c, models.BindingKV, func(b models.Binding) string { return b.NamespaceID })
 	if err != nil {
 		return err
 	}
