@@ -5,7 +5,9 @@ import (
 	"context"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/weft-dev/weft/models"
 )
@@ -148,6 +150,23 @@ export default { fetch(req, env) { return env.C.getByName("x").fetch(req) } }`, 
 	for i := 0; i < b.N; i++ {
 		if r := get(w, "http://x/"); r.status != 200 {
 			b.Fatal(r.status, r.body)
+		}
+	}
+}
+
+// BenchmarkHTMLRewriter rewrites the links of a 100 KiB page.
+func BenchmarkHTMLRewriter(b *testing.B) {
+	e := newTestEngine()
+	w := e.load(b, "hr", `const row = '<li><a href="http://old.example/p">item</a> <span class="n">text</span></li>';
+const page = "<html><body><ul>" + row.repeat(Math.ceil(100 * 1024 / row.length)) + "</ul></body></html>";
+export default { fetch() {
+  return new HTMLRewriter().on("a[href]", { element(e) { e.setAttribute("href", e.getAttribute("href").replace("http:", "https:")) } })
+    .transform(new Response(page, { headers: { "content-type": "text/html" } }));
+} }`, func(s *WorkerSpec) { s.CPULimit = 10 * time.Second })
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if r := get(w, "http://hr/"); r.status != 200 || !strings.Contains(r.body, "https://old.example") {
+			b.Fatal(r.status, len(r.body))
 		}
 	}
 }

@@ -25,7 +25,6 @@ import (
 // they still fail, so one that starts passing is noticed and moved into the corpus proper.
 var pendingCases = map[string]string{
 	"queue-roundtrip": "its consumer runs in web.QueueRunner: web/queues_test.go and the CLI harness cover it",
-	"html-rewriter":   "HTMLRewriter (issue 5)",
 }
 
 type caseSpec struct {

@@ -64,6 +64,7 @@ func (n *natives) object(vm *goja.Runtime) *goja.Object {
 	set("kvList", n.kvList)
 	set("queueSend", n.queueSend)
 	set("serviceCall", n.serviceCall)
+	set("htmlTokens", n.htmlTokens)
 	n.durableNatives(set)
 	n.r2Natives(set)
 	return o

@@ -1,0 +1,229 @@
+package runtime
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/andybalholm/cascadia"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// The tokenizing half of HTMLRewriter: Go splits the document into tokens with a real HTML tokenizer
+// and matches CSS selectors (cascadia) against the open elements; the prelude calls the script's
+// handlers on the tokens and writes the output.
+
+// htmlToken is one token as the prelude sees it.
+type htmlToken struct {
+	Kind    string      `json:"kind"` // start, end, text, comment, doctype
+	Raw     string      `json:"raw"`
+	Tag     string      `json:"tag,omitempty"`
+	Attrs   [][2]string `json:"attrs,omitempty"`
+	ID      int         `json:"id,omitempty"`      // start: the element; end: the element it closes
+	Void    bool        `json:"void,omitempty"`    // start: has no end tag
+	Matches []int       `json:"matches,omitempty"` // start: selectors the element matches; text: those its parent matches
+	Name    string      `json:"name,omitempty"`    // doctype
+}
+
+// voidElements never have an end tag.
+var voidElements = map[string]bool{"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true, "img": true,
+	"input": true, "link": true, "meta": true, "param": true, "source": true, "track": true, "wbr": true}
+
+// tokenizeHTML returns the tokens of doc with, for each element, the indices of the selectors it matches.
+func tokenizeHTML(doc []byte, selectors []string) ([]htmlToken, error) {
+	compiled := make([]cascadia.Sel, len(selectors))
+	for i, s := range selectors {
+		sel, err := cascadia.Parse(s)
+		if err != nil {
+			return nil, fmt.Errorf("The selector %q is invalid: %v", s, err)
+		}
+		compiled[i] = sel
+	}
+	root := &html.Node{Type: html.DocumentNode}
+	type open struct {
+		node    *html.Node
+		id      int
+		matches []int
+	}
+	stack := []open{{node: root}}
+	z := html.NewTokenizer(bytes.NewReader(doc))
+	var out []htmlToken
+	nextID := 0
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			if z.Err() == io.EOF {
+				break
+			}
+			return nil, z.Err()
+		}
+		raw := string(z.Raw())
+		tok := z.Token()
+		top := stack[len(stack)-1]
+		switch tt {
+		case html.StartTagToken, html.SelfClosingTagToken:
+			nextID++
+			// The element joins the tree under its parent, so selectors see its ancestors and earlier
+			// siblings (for :nth-child and sibling combinators). Closed elements keep no children.
+			n := &html.Node{Type: html.ElementNode, Data: tok.Data, DataAtom: atom.Lookup([]byte(tok.Data)), Attr: tok.Attr}
+			top.node.AppendChild(n)
+			var matches []int
+			for i, sel := range compiled {
+				if sel.Match(n) {
+					matches = append(matches, i)
+				}
+			}
+			t := htmlToken{Kind: "start", Raw: raw, Tag: tok.Data, ID: nextID, Matches: matches}
+			for _, a := range tok.Attr {
+				t.Attrs = append(t.Attrs, [2]string{a.Key, a.Val})
+			}
+			t.Void = tt == html.SelfClosingTagToken || voidElements[tok.Data]
+			out = append(out, t)
+			if !t.Void {
+				stack = append(stack, open{node: n, id: nextID, matches: matches})
+			}
+		case html.EndTagToken:
+			// Close up to the matching open element; a stray end tag closes nothing.
+			at := -1
+			for i := len(stack) - 1; i > 0; i-- {
+				if stack[i].node.Data == tok.Data {
+					at = i
+					break
+				}
+			}
+			if at < 0 {
+				out = append(out, htmlToken{Kind: "end", Raw: raw, Tag: tok.Data})
+				continue
+			}
+			for len(stack) > at+1 { // implied ends of elements left open inside
+				inner := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				out = append(out, htmlToken{Kind: "end", Tag: inner.node.Data, ID: inner.id})
+				dropChildren(inner.node)
+			}
+			closing := stack[at]
+			stack = stack[:at]
+			out = append(out, htmlToken{Kind: "end", Raw: raw, Tag: tok.Data, ID: closing.id})
+			dropChildren(closing.node)
+		case html.TextToken:
+			out = append(out, htmlToken{Kind: "text", Raw: raw, Matches: top.matches})
+		case html.CommentToken:
+			out = append(out, htmlToken{Kind: "comment", Raw: raw, Matches: top.matches})
+		case html.DoctypeToken:
+			out = append(out, htmlToken{Kind: "doctype", Raw: raw, Name: tok.Data})
+		}
+	}
+	for len(stack) > 1 {
+		inner := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		out = append(out, htmlToken{Kind: "end", Tag: inner.node.Data, ID: inner.id})
+	}
+	return out, nil
+}
+
+// dropChildren frees a closed element's subtree; selectors only ever look up and to the left.
+func dropChildren(n *html.Node) {
+	n.FirstChild, n.LastChild = nil, nil
+}
+
+// rewriteNeeds says which tokens the script's handlers look at; the rest pass through untouched.
+type rewriteNeeds struct {
+	DocText, DocComments, DocDoctype bool
+	Element, Text, Comments          []bool // per selector
+}
+
+func (r rewriteNeeds) any(flags []bool, matches []int) bool {
+	for _, m := range matches {
+		if m < len(flags) && flags[m] {
+			return true
+		}
+	}
+	return false
+}
+
+// wanted reports whether the prelude must see t; open holds the ids of elements it saw start.
+func (r rewriteNeeds) wanted(t htmlToken, open map[int]bool) bool {
+	switch t.Kind {
+	case "start":
+		if r.any(r.Element, t.Matches) {
+			open[t.ID] = true
+			return true
+		}
+	case "end":
+		return open[t.ID]
+	case "text":
+		return r.DocText || r.any(r.Text, t.Matches)
+	case "comment":
+		return r.DocComments || r.any(r.Comments, t.Matches)
+	case "doctype":
+		return r.DocDoctype
+	}
+	return false
+}
+
+func (n *natives) htmlTokens(doc string, selectors []string, needs map[string]any) []map[string]any {
+	toks, err := tokenizeHTML([]byte(doc), selectors)
+	if err != nil {
+		panic(n.in.vm.NewTypeError(err.Error()))
+	}
+	var r rewriteNeeds
+	r.DocText, _ = needs["docText"].(bool)
+	r.DocComments, _ = needs["docComments"].(bool)
+	r.DocDoctype, _ = needs["docDoctype"].(bool)
+	flags := func(k string) []bool {
+		raw, _ := needs[k].([]any)
+		out := make([]bool, len(raw))
+		for i, v := range raw {
+			out[i], _ = v.(bool)
+		}
+		return out
+	}
+	r.Element, r.Text, r.Comments = flags("element"), flags("text"), flags("comments")
+	// Runs of tokens no handler looks at become one "raw" token: the script's loop touches only
+	// what it rewrites.
+	var out []map[string]any
+	var pending strings.Builder
+	flush := func() {
+		if pending.Len() > 0 {
+			out = append(out, map[string]any{"kind": "raw", "raw": pending.String()})
+			pending.Reset()
+		}
+	}
+	open := map[int]bool{}
+	for _, t := range toks {
+		if !r.wanted(t, open) {
+			pending.WriteString(t.Raw)
+			continue
+		}
+		flush()
+		m := map[string]any{"kind": t.Kind, "raw": t.Raw}
+		if t.Tag != "" {
+			m["tag"] = strings.ToLower(t.Tag)
+		}
+		if t.ID != 0 {
+			m["id"] = t.ID
+		}
+		if t.Kind == "start" {
+			attrs := make([]any, len(t.Attrs))
+			for j, a := range t.Attrs {
+				attrs[j] = []any{a[0], a[1]}
+			}
+			m["attrs"], m["void"] = attrs, t.Void
+		}
+		if len(t.Matches) > 0 {
+			ms := make([]any, len(t.Matches))
+			for j, x := range t.Matches {
+				ms[j] = x
+			}
+			m["matches"] = ms
+		}
+		if t.Kind == "doctype" {
+			m["name"] = t.Name
+		}
+		out = append(out, m)
+	}
+	flush()
+	return out
+}

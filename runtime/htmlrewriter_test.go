@@ -1,0 +1,83 @@
+package runtime
+
+import (
+	"strings"
+	"testing"
+)
+
+func rewrite(t *testing.T, page, chain string) string {
+	t.Helper()
+	e := newTestEngine()
+	w := e.load(t, "hr", "const page = "+jsString(page)+`;
+export default { async fetch() {
+  const res = new Response(page, { headers: { "content-type": "text/html" } });
+  return new HTMLRewriter()`+chain+`.transform(res);
+} }`, nil)
+	r := get(w, "http://hr/")
+	if r.status != 200 {
+		t.Fatalf("status %d: %s\n%s", r.status, r.body, e.logs.text())
+	}
+	return r.body
+}
+
+func jsString(s string) string {
+	return "`" + strings.ReplaceAll(strings.ReplaceAll(s, "\\", "\\\\"), "`", "\\`") + "`"
+}
+
+func TestHTMLRewriterSelectorsAndMutations(t *testing.T) {
+	page := `<!DOCTYPE html><html><body><ul id="list"><li>one</li><li class="x">two</li><li>three</li></ul>` +
+		`<div><p>child</p><section><p>grandchild</p></section></div><!-- note --><img src="a.png"><span>keep <b>me</b></span></body></html>`
+	cases := []struct{ name, chain, want string }{
+		{"nth-child", `.on("li:nth-child(2)", { element(e) { e.setAttribute("data-n", "2") } })`,
+			`<li class="x" data-n="2">two</li>`},
+		{"not", `.on("li:not(.x)", { element(e) { e.setInnerContent("<i>x</i>", { html: true }) } })`,
+			`<li><i>x</i></li><li class="x">two</li><li><i>x</i></li>`},
+		{"child combinator", `.on("div > p", { element(e) { e.setInnerContent("direct & escaped") } })`,
+			`<div><p>direct &amp; escaped</p><section><p>grandchild</p></section></div>`},
+		{"descendant", `.on("div p", { element(e) { e.prepend("[").append("]") } })`,
+			`<p>[child]</p><section><p>[grandchild]</p></section>`},
+		{"before after", `.on("#list", { element(e) { e.before("<hr>", { html: true }).after("<hr>", { html: true }) } })`,
+			`<body><hr><ul id="list">`},
+		{"remove", `.on("section", { element(e) { e.remove() } })`,
+			`<div><p>child</p></div>`},
+		{"replace", `.on("img", { element(e) { e.replace("<picture></picture>", { html: true }) } })`,
+			`--><picture></picture><span>`},
+		{"unwrap", `.on("span", { element(e) { e.removeAndKeepContent() } })`,
+			`keep <b>me</b></body>`},
+		{"attribute selector and removal", `.on("img[src$='.png']", { element(e) { e.removeAttribute("src"); e.setAttribute("alt", "a \"b\"") } })`,
+			`<img alt="a &quot;b&quot;">`},
+		{"text and comments", `.on("li", { text(t) { if (t.text) t.replace(t.text.toUpperCase()) } }).onDocument({ comments(c) { c.remove() } })`,
+			`<li>ONE</li><li class="x">TWO</li><li>THREE</li></ul><div><p>child</p><section><p>grandchild</p></section></div><img src="a.png">`},
+		{"end tag and document end", `.on("ul", { element(e) { e.onEndTag((end) => { end.before("<li>four</li>", { html: true }) }) } }).onDocument({ end(end) { end.append("<!-- done -->", { html: true }) } })`,
+			`<li>three</li><li>four</li></ul>`},
+		{"async handler", `.on("b", { async element(e) { await new Promise((r) => setTimeout(r, 1)); e.tagName = "strong" } })`,
+			`keep <strong>me</strong>`},
+	}
+	for _, c := range cases {
+		got := rewrite(t, page, c.chain)
+		if !strings.Contains(got, c.want) {
+			t.Errorf("%s:\n got %s\nwant ...%s...", c.name, got, c.want)
+		}
+	}
+	if got := rewrite(t, page, `.onDocument({ end(end) { end.append("<!-- done -->", { html: true }) } })`); !strings.HasSuffix(got, "</html><!-- done -->") {
+		t.Errorf("document end: %s", got)
+	}
+	// Untouched input comes out byte for byte.
+	if got := rewrite(t, page, `.on("nothing", { element() {} })`); got != page {
+		t.Errorf("passthrough changed the page:\n%s", got)
+	}
+}
+
+func TestHTMLRewriterDoctypeAndBadSelector(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "hr2", `export default { async fetch() {
+  let doctype = null, err;
+  try { new HTMLRewriter().on("p[", {}).transform(new Response("<p>x</p>")); } catch (e) { err = e.constructor.name; }
+  const out = await new HTMLRewriter().onDocument({ doctype(d) { doctype = d.name } }).transform(new Response("<!doctype html><p>x</p>")).text();
+  return Response.json({ doctype, err, out });
+} }`, nil)
+	r := get(w, "http://hr2/")
+	if r.body != `{"doctype":"html","err":"TypeError","out":"<!doctype html><p>x</p>"}` {
+		t.Fatalf("got %s %s", r.body, e.logs.text())
+	}
+}
