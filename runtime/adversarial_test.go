@@ -1,0 +1,63 @@
+package runtime
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestNoCodeFromStrings(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "eval", `export default { async fetch() {
+  const out = [];
+  for (const f of [() => eval("1+1"), () => new Function("return 1"), () => (function () {}).constructor("return 1"),
+      () => (async function () {}).constructor("return 1"), () => (function* () {}).constructor("yield 1"), () => globalThis.eval("2")]) {
+    try { f(); out.push("ran"); } catch (err) { out.push(err.name); }
+  }
+  out.push((() => {}) instanceof Function, typeof Function.prototype.call);
+  return Response.json(out);
+} }`, nil)
+	r := get(w, "http://x/")
+	if r.body != `["EvalError","EvalError","EvalError","EvalError","EvalError","EvalError",true,"function"]` {
+		t.Fatalf("got %s %s", r.body, e.logs.text())
+	}
+}
+
+// Each hostile script ends within its limit with a 5xx or a thrown error, while a neighbour keeps answering.
+func TestHostileScriptsAreContained(t *testing.T) {
+	e := newTestEngine()
+	neighbour := e.load(t, "ok", `export default { fetch() { return new Response("fine") } }`, nil)
+	cases := map[string]string{
+		"infinite loop":    `for (;;) {}`,
+		"deep recursion":   `const f = (n) => f(n + 1) + 1; f(0);`,
+		"native recursion": `const a = []; a[0] = a; const o = {}; let x = o; for (let i = 0; i < 1e6; i++) { x.next = {}; x = x.next; } JSON.stringify(o);`,
+		"regex bomb":       `/(a+)+$/.test("a".repeat(40) + "!"); for (;;) {}`,
+		"never resolves":   `await new Promise(() => {});`,
+	}
+	for name, body := range cases {
+		w := e.load(t, "bad-"+strings.ReplaceAll(name, " ", "-"), `export default { async fetch() { `+body+` return new Response("escaped") } }`,
+			func(s *WorkerSpec) { s.WallLimit = 2 * time.Second })
+		done := make(chan result, 1)
+		start := time.Now()
+		go func() { done <- get(w, "http://bad/") }()
+		deadline := time.After(10 * time.Second)
+		for finished := false; !finished; {
+			select {
+			case r := <-done:
+				if r.status < 500 || r.body == "escaped" {
+					t.Errorf("%s: %d %q", name, r.status, r.body)
+				}
+				finished = true
+			case <-deadline:
+				t.Fatalf("%s did not end within 10s", name)
+			default:
+				ns := time.Now()
+				if r := get(neighbour, "http://ok/"); r.body != "fine" || time.Since(ns) > time.Second {
+					t.Fatalf("%s: the neighbour answered %q after %s", name, r.body, time.Since(ns))
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		}
+		t.Logf("%s ended after %s", name, time.Since(start).Round(time.Millisecond))
+	}
+}
