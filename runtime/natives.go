@@ -31,6 +31,8 @@ type natives struct {
 	subrequests int
 	nextBody    int64
 	bodies      map[int64]*models.R2Body // R2 bodies open in the current request
+	nextKey     int
+	keys        map[int]*cryptoKey // CryptoKeys made in this runtime
 }
 
 func (n *natives) object(vm *goja.Runtime) *goja.Object {
@@ -67,6 +69,7 @@ func (n *natives) object(vm *goja.Runtime) *goja.Object {
 	set("htmlTokens", n.htmlTokens)
 	n.durableNatives(set)
 	n.r2Natives(set)
+	n.subtleNatives(set)
 	return o
 }
 

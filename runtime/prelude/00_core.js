@@ -138,10 +138,69 @@ function clone(v, seen) {
 }
 define("structuredClone", (v) => clone(v, new Map()));
 
+// CryptoKey wraps a key whose material stays on the Go side, in this runtime.
+class CryptoKey {
+  constructor(d) {
+    Object.defineProperty(this, "_handle", { value: d.handle });
+    this.type = d.type;
+    this.extractable = d.extractable;
+    const plain = (v) => (v && typeof v === "object" && !(v instanceof ArrayBuffer) ? Object.fromEntries(Object.keys(v).map((k) => [k, plain(v[k])])) : v);
+    this.algorithm = Object.freeze(plain(d.algorithm));
+    this.usages = Object.freeze([...d.usages]);
+    Object.freeze(this);
+  }
+}
+
+const b64bytes = (v) => { const b = new Uint8Array(bytesOf(v)); let s = ""; for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]); return __weft.btoa(s); };
+
+// algorithmJSON normalises an AlgorithmIdentifier for the Go side (BufferSources as base64).
+function algorithmJSON(alg) {
+  const a = typeof alg === "string" ? { name: alg } : Object.assign({}, alg);
+  if (typeof a.name !== "string") throw new TypeError("Algorithm: name is required");
+  if (a.hash !== undefined) a.hash = typeof a.hash === "string" ? a.hash : a.hash.name;
+  for (const k of ["iv", "additionalData", "salt", "info"]) if (a[k] !== undefined) a[k] = b64bytes(a[k]);
+  if (a.public !== undefined) {
+    if (!(a.public instanceof CryptoKey)) throw new TypeError("ECDH: public must be a CryptoKey");
+    a.public = a.public._handle;
+  }
+  delete a.publicExponent;
+  return JSON.stringify(a);
+}
+
+const keyUsages = (u) => { if (!Array.isArray(u)) throw new TypeError("keyUsages must be an array"); return u.map(String); };
+const asKey = (k) => { if (!(k instanceof CryptoKey)) throw new TypeError("key must be a CryptoKey"); return k._handle; };
+
 const subtle = {
   async digest(alg, data) {
     const name = typeof alg === "string" ? alg : alg && alg.name;
     return __weft.digest(String(name), bytesOf(data));
+  },
+  async importKey(format, keyData, alg, extractable, usages) {
+    const data = format === "jwk" ? JSON.stringify(keyData) : bytesOf(keyData);
+    return new CryptoKey(__weft.cryptoImport(String(format), data, algorithmJSON(alg), !!extractable, keyUsages(usages)));
+  },
+  async exportKey(format, key) {
+    const out = __weft.cryptoExport(asKey(key), String(format));
+    return format === "jwk" ? JSON.parse(out) : out;
+  },
+  async generateKey(alg, extractable, usages) {
+    const d = __weft.cryptoGenerate(algorithmJSON(alg), !!extractable, keyUsages(usages));
+    return d.publicKey ? { publicKey: new CryptoKey(d.publicKey), privateKey: new CryptoKey(d.privateKey) } : new CryptoKey(d);
+  },
+  async sign(alg, key, data) { return __weft.cryptoSign(asKey(key), algorithmJSON(alg), bytesOf(data)); },
+  async verify(alg, key, signature, data) { return __weft.cryptoVerify(asKey(key), algorithmJSON(alg), bytesOf(signature), bytesOf(data)); },
+  async encrypt(alg, key, data) { return __weft.cryptoEncrypt(asKey(key), algorithmJSON(alg), bytesOf(data), false); },
+  async decrypt(alg, key, data) { return __weft.cryptoEncrypt(asKey(key), algorithmJSON(alg), bytesOf(data), true); },
+  async deriveBits(alg, key, length) { return __weft.cryptoDeriveBits(asKey(key), algorithmJSON(alg), length == null ? 0 : Number(length)); },
+  async deriveKey(alg, key, derivedAlg, extractable, usages) {
+    const d = typeof derivedAlg === "string" ? { name: derivedAlg } : derivedAlg;
+    let length = d.length;
+    if (!length && String(d.name).toUpperCase() === "HMAC") {
+      const h = typeof d.hash === "string" ? d.hash : d.hash && d.hash.name;
+      length = /384|512/.test(h) ? 1024 : 512;
+    }
+    const bits = await this.deriveBits(alg, key, length);
+    return this.importKey("raw", bits, derivedAlg, extractable, usages);
   },
   timingSafeEqual(a, b) {
     const x = new Uint8Array(bytesOf(a)), y = new Uint8Array(bytesOf(b));
@@ -151,6 +210,7 @@ const subtle = {
     return d === 0;
   },
 };
+define("CryptoKey", CryptoKey);
 define("crypto", {
   subtle,
   getRandomValues(arr) {
