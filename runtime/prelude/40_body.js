@@ -5,6 +5,8 @@ function extractBody(body) {
   if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return { body: new Uint8Array(bytesOf(body)), type: null };
   if (body instanceof URLSearchParams) return { body: new TextEncoder().encode(body.toString()), type: "application/x-www-form-urlencoded;charset=UTF-8" };
   if (body instanceof ReadableStream) return { body, type: null };
+  if (body instanceof Blob) return { body: body._bytes.slice(), type: body.type || null };
+  if (body instanceof FormData) return multipartEncode(body);
   return { body: new TextEncoder().encode(String(body)), type: "text/plain;charset=UTF-8" };
 }
 
@@ -36,9 +38,15 @@ class Body {
   async json() { return JSON.parse(await this.text()); }
   async formData() {
     const type = this.headers.get("content-type") || "";
-    if (!type.startsWith("application/x-www-form-urlencoded")) throw new TypeError("formData() supports application/x-www-form-urlencoded bodies in this version of Weft");
-    return new URLSearchParams(await this.text());
+    if (type.startsWith("application/x-www-form-urlencoded")) {
+      const fd = new FormData();
+      for (const [k, v] of new URLSearchParams(await this.text())) fd.append(k, v);
+      return fd;
+    }
+    if (type.startsWith("multipart/form-data")) return multipartDecode(await this._bytes(), type);
+    throw new TypeError('Unrecognized Content-Type header value. FormData can only parse the following MIME types: multipart/form-data, application/x-www-form-urlencoded.');
   }
+  async blob() { return new Blob([await this._bytes()], { type: this.headers.get("content-type") || "" }); }
   _cloneBody() {
     if (this._used) throw new TypeError("Body has already been used. It can only be used once.");
     if (this._body instanceof ReadableStream) {

@@ -1,8 +1,15 @@
 // fetch, env, and the dispatcher the Go side calls for each request.
 async function fetchImpl(input, init) {
+  const signal = (init && init.signal) || (input instanceof Request ? input.signal : null);
+  if (signal && signal.aborted) throw signal.reason;
   const req = new Request(input, init);
   const body = req._body === null ? null : (await req._bytes()).slice().buffer;
-  const res = await __weft.fetch({ method: req.method, url: req.url, headers: [...req.headers], body, redirect: req.redirect });
+  let pending = __weft.fetch({ method: req.method, url: req.url, headers: [...req.headers], body, redirect: req.redirect });
+  if (signal) {
+    // An abort settles the fetch at once; the connection's late answer is dropped.
+    pending = Promise.race([pending, new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }))]);
+  }
+  const res = await pending;
   const r = new Response(nullBodyStatus.includes(res.status) ? null : res.body, { status: res.status, statusText: res.statusText, headers: res.headers });
   r.url = res.url;
   r.redirected = res.url !== "" && res.url !== req.url;

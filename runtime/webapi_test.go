@@ -1,0 +1,40 @@
+package runtime
+
+import "testing"
+
+func TestEventsAbortBlobAndFormData(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "web", `export default { async fetch(req) {
+  const out = {};
+  const target = new EventTarget(); let seen = [];
+  target.addEventListener("ping", (ev) => seen.push(ev.type), { once: true });
+  target.dispatchEvent(new Event("ping")); target.dispatchEvent(new Event("ping"));
+  out.events = seen;
+  const ac = new AbortController(); let reason;
+  ac.signal.addEventListener("abort", () => { reason = ac.signal.reason.name; });
+  ac.abort();
+  out.abort = [ac.signal.aborted, reason];
+  try { await fetch("http://127.0.0.1:1/", { signal: AbortSignal.abort() }); } catch (err) { out.fetchAbort = err.name; }
+  const t = await new Promise((r) => AbortSignal.timeout(5).addEventListener("abort", function () { r(this.reason.name) }));
+  out.timeout = t;
+  const blob = new Blob(["ab", new Uint8Array([99]), new Blob(["d"])], { type: "Text/Plain" });
+  out.blob = [blob.size, blob.type, await blob.slice(1, 3).text(), await new Response(blob).text()];
+  const fd = new FormData();
+  fd.append("name", "ada"); fd.append("file", new Blob(["file body"], { type: "text/plain" }), "a.txt"); fd.append("name", "bob");
+  const res = new Response(fd);
+  const ct = res.headers.get("content-type");
+  const back = await res.formData();
+  const file = back.get("file");
+  out.form = [ct.startsWith("multipart/form-data; boundary="), back.getAll("name"), file.name, file.type, await file.text()];
+  const url = await new Request("http://x/", { method: "POST", body: new URLSearchParams("a=1&b=2&a=3") }).formData();
+  out.urlencoded = url.getAll("a");
+  try { await new Response("x", { headers: { "content-type": "text/plain" } }).formData(); } catch (err) { out.badForm = err.name; }
+  return Response.json(out);
+} }`, nil)
+	r := get(w, "http://w/")
+	want := `{"events":["ping"],"abort":[true,"AbortError"],"fetchAbort":"AbortError","timeout":"TimeoutError",` +
+		`"blob":[4,"text/plain","bc","abcd"],"form":[true,["ada","bob"],"a.txt","text/plain","file body"],"urlencoded":["1","3"],"badForm":"TypeError"}`
+	if r.body != want {
+		t.Fatalf("got  %s\nwant %s\n%s", r.body, want, e.logs.text())
+	}
+}
