@@ -20,6 +20,7 @@ var all = []*gormigrate.Migration{
 	r2Buckets,
 	doMigrationTags,
 	r2Multipart,
+	cacheEntries,
 }
 
 // Apply runs every pending step, each in its own transaction.

@@ -33,6 +33,7 @@ type EngineConfig struct {
 	Durable  DurableStore
 	Queues   QueueStore
 	R2       R2Store
+	Cache    CacheStore
 	Hosts    DurableHosts // finds the live worker of an environment; nil in tests
 	PoolSize int          // idle runtimes kept per worker; 0 means 2×GOMAXPROCS
 }

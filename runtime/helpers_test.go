@@ -94,7 +94,7 @@ func newStoreEngine(t testing.TB) *testEngine {
 	t.Cleanup(func() { store.Close() })
 	e := newTestEngine()
 	store.SetBlobDir(t.TempDir())
-	e.Engine = NewEngine(EngineConfig{Logs: e.logs, Services: e.services, KV: store, Durable: store, Queues: store, R2: store})
+	e.Engine = NewEngine(EngineConfig{Logs: e.logs, Services: e.services, KV: store, Durable: store, Queues: store, R2: store, Cache: store})
 	e.store = store
 	return e
 }

@@ -70,6 +70,7 @@ func (n *natives) object(vm *goja.Runtime) *goja.Object {
 	n.durableNatives(set)
 	n.r2Natives(set)
 	n.subtleNatives(set)
+	n.cacheNatives(set)
 	return o
 }
 

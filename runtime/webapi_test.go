@@ -38,3 +38,38 @@ func TestEventsAbortBlobAndFormData(t *testing.T) {
 		t.Fatalf("got  %s\nwant %s\n%s", r.body, want, e.logs.text())
 	}
 }
+
+func TestCacheAPI(t *testing.T) {
+	e := newStoreEngine(t)
+	src := `export default { async fetch(req) {
+  const url = new URL(req.url), c = caches.default, named = await caches.open("pages");
+  const out = {};
+  await c.put("http://x/a", new Response("cached a", { headers: { "cache-control": "max-age=60", "x-kind": "a" } }));
+  await c.put("http://x/nostore", new Response("no", { headers: { "cache-control": "no-store" } }));
+  await c.put("http://x/cookie", new Response("no", { headers: { "cache-control": "max-age=60", "set-cookie": "a=1" } }));
+  await c.put("http://x/short", new Response("gone", { headers: { "cache-control": "max-age=0" } }));
+  const hit = await c.match("http://x/a");
+  out.hit = [await hit.text(), hit.headers.get("x-kind"), hit.headers.get("cf-cache-status")];
+  out.misses = [await c.match("http://x/nostore"), await c.match("http://x/cookie"), await c.match("http://x/short"), await named.match("http://x/a")];
+  try { await c.put(new Request("http://x/p", { method: "POST" }), new Response("x")); } catch (err) { out.post = err.message; }
+  out.deleted = [await c.delete("http://x/a"), await c.delete("http://x/a")];
+  return Response.json(out);
+} }`
+	w := e.load(t, "cache", src, func(s *WorkerSpec) { s.Namespace = "svc/production" })
+	r := get(w, "http://x/")
+	want := `{"hit":["cached a","a","HIT"],"misses":[null,null,null,null],"post":"Cannot cache response to non-GET request.","deleted":[true,false]}`
+	if r.body != want {
+		t.Fatalf("got  %s\nwant %s\n%s", r.body, want, e.logs.text())
+	}
+	// Another environment has its own cache.
+	other := e.load(t, "cache2", `export default { async fetch() {
+  await caches.default.put("http://x/shared", new Response("mine", { headers: { "cache-control": "max-age=60" } }));
+  return new Response("ok");
+} }`, func(s *WorkerSpec) { s.Namespace = "svc/staging" })
+	get(other, "http://x/")
+	peek := e.load(t, "cache3", `export default { async fetch() { return new Response(String(await caches.default.match("http://x/shared"))) } }`,
+		func(s *WorkerSpec) { s.Namespace = "svc/production" })
+	if r := get(peek, "http://x/"); r.body != "undefined" {
+		t.Fatalf("production sees staging's cache: %s", r.body)
+	}
+}

@@ -43,7 +43,7 @@ func newTestServer(t *testing.T) *testServer {
 	store.SetBlobDir(filepath.Join(t.TempDir(), "r2"))
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	gw := NewGateway(GatewayConfig{Store: store, Domain: "localhost", Logs: NewLogBuffer(), Log: log})
-	engine := runtime.NewEngine(runtime.EngineConfig{Logs: gw.cfg.Logs, Services: gw, KV: store, Durable: store, Queues: store, R2: store, Hosts: gw})
+	engine := runtime.NewEngine(runtime.EngineConfig{Logs: gw.cfg.Logs, Services: gw, KV: store, Durable: store, Queues: store, R2: store, Cache: store, Hosts: gw})
 	gw.SetEngine(engine)
 	store.OnChange(func() { gw.Reload(context.Background()) })
 	if err := gw.Reload(context.Background()); err != nil {

@@ -148,7 +148,7 @@ func (m *Main) Run(ctx context.Context) error {
 	logs := web.NewLogBuffer()
 	_, gwPort, _ := net.SplitHostPort(m.gwLn.Addr().String()) // the bound port, also with :0
 	gw := web.NewGateway(web.GatewayConfig{Store: m.store, Domain: m.Config.Domain, Port: gwPort, Logs: logs, Log: m.Log})
-	engine := runtime.NewEngine(runtime.EngineConfig{Logs: logs, Services: gw, KV: m.store, Durable: m.store, Queues: m.store, R2: m.store, Hosts: gw})
+	engine := runtime.NewEngine(runtime.EngineConfig{Logs: logs, Services: gw, KV: m.store, Durable: m.store, Queues: m.store, R2: m.store, Cache: m.store, Hosts: gw})
 	gw.SetEngine(engine)
 	m.store.OnChange(func() {
 		if err := gw.Reload(context.Background()); err != nil {
@@ -199,6 +199,9 @@ func (m *Main) janitor() func() {
 			case <-t.C:
 				if _, err := m.store.PurgeExpiredKV(ctx); err != nil && ctx.Err() == nil {
 					m.Log.Error("purge expired KV keys", "err", err)
+				}
+				if _, err := m.store.PurgeExpiredCache(ctx); err != nil && ctx.Err() == nil {
+					m.Log.Error("purge expired cache entries", "err", err)
 				}
 			}
 		}
