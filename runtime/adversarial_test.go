@@ -61,3 +61,31 @@ func TestHostileScriptsAreContained(t *testing.T) {
 		t.Logf("%s ended after %s", name, time.Since(start).Round(time.Millisecond))
 	}
 }
+
+func TestAllocationBombsFailTheirRequestOnly(t *testing.T) {
+	e := newTestEngine()
+	e.Engine = NewEngine(EngineConfig{Logs: e.logs, Services: e.services, MemoryLimit: 256 << 20})
+	neighbour := e.load(t, "ok", `export default { fetch() { return new Response("fine") } }`, nil)
+	bombs := map[string]string{
+		"huge repeat":      `"x".repeat(2 ** 30);`,
+		"huge padStart":    `"".padStart(2 ** 30, "ab");`,
+		"string doubling":  `let s = "0123456789abcdef"; for (let i = 0; i < 40; i++) s += s;`,
+		"growing arrays":   `const keep = []; for (;;) keep.push(new Array(100000).fill(1.5));`,
+		"retained strings": `const keep = []; for (let i = 0; ; i++) keep.push("x".repeat(1 << 20) + i);`,
+	}
+	for name, body := range bombs {
+		w := e.load(t, "bomb-"+strings.ReplaceAll(name, " ", "-"), `export default { async fetch() { `+body+` return new Response("escaped") } }`,
+			func(s *WorkerSpec) { s.CPULimit = 2 * time.Second }) // beyond the default, so the memory guard gets its chance
+		r := get(w, "http://b/")
+		if r.status < 500 && !strings.Contains(e.logs.text(), "RangeError") || r.body == "escaped" {
+			t.Errorf("%s: %d %q", name, r.status, r.body)
+		}
+		if r := get(neighbour, "http://ok/"); r.body != "fine" {
+			t.Fatalf("after %s the neighbour says %q", name, r.body)
+		}
+		t.Logf("%s: %d %s", name, r.status, strings.TrimSpace(r.body))
+		if name == "retained strings" && !strings.Contains(r.body, "memory limit") {
+			t.Errorf("retained strings were not stopped by the memory guard: %s", r.body)
+		}
+	}
+}

@@ -34,8 +34,10 @@ type EngineConfig struct {
 	Queues   QueueStore
 	R2       R2Store
 	Cache    CacheStore
-	Hosts    DurableHosts // finds the live worker of an environment; nil in tests
-	PoolSize int          // idle runtimes kept per worker; 0 means 2×GOMAXPROCS
+	// MemoryLimit is the heap size (bytes) at which running scripts are stopped; 0 means DefaultMemoryLimit.
+	MemoryLimit uint64
+	Hosts       DurableHosts // finds the live worker of an environment; nil in tests
+	PoolSize    int          // idle runtimes kept per worker; 0 means 2×GOMAXPROCS
 }
 
 // ServiceDispatcher runs a request against another environment in-process (service bindings).
@@ -101,6 +103,7 @@ type Engine struct {
 	workers  map[string]*Worker       // by spec ID
 	compiles atomic.Int64
 	do       durables
+	memory   *memoryGuard
 }
 
 // NewEngine makes an engine.
@@ -111,7 +114,11 @@ func NewEngine(cfg EngineConfig) *Engine {
 	if cfg.PoolSize <= 0 {
 		cfg.PoolSize = 2 * goruntime.GOMAXPROCS(0)
 	}
-	return &Engine{cfg: cfg, programs: map[string]*goja.Program{}, workers: map[string]*Worker{}}
+	if cfg.MemoryLimit == 0 {
+		cfg.MemoryLimit = DefaultMemoryLimit
+	}
+	return &Engine{cfg: cfg, programs: map[string]*goja.Program{}, workers: map[string]*Worker{},
+		memory: &memoryGuard{limit: cfg.MemoryLimit, running: map[*instance]time.Time{}}}
 }
 
 // Compiles counts bundle compilations; a promoted bundle must not add one.

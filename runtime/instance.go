@@ -102,6 +102,9 @@ func (in *instance) runJS(f func() error) (err error) {
 		in.broken = true
 		return errCPULimit
 	}
+	guard := in.w.engine.memory
+	guard.enter(in)
+	defer guard.leave(in)
 	clock := startCPUClock()
 	// The watchdog wakes when the budget could be spent and interrupts only if it really is: time
 	// the thread spent descheduled (other requests, other processes) is not charged.

@@ -1,6 +1,10 @@
 package runtime
 
 import (
+	"errors"
+	goruntime "runtime"
+	"runtime/metrics"
+	"sync"
 	"time"
 
 	"github.com/dlclark/regexp2/v2"
@@ -13,4 +17,69 @@ const regexTimeout = 100 * time.Millisecond
 
 func init() {
 	regexp2.DefaultMatchTimeout = regexTimeout
+}
+
+// errMemoryLimit ends a request while the process's heap is over its limit.
+var errMemoryLimit = errors.New("Worker exceeded its memory limit")
+
+// memoryGuardGrace spares scripts that began running this recently when memory peaks.
+const memoryGuardGrace = 25 * time.Millisecond
+
+// DefaultMemoryLimit is the heap size at which running scripts are stopped.
+const DefaultMemoryLimit = 2 << 30
+
+// memoryGuard watches the heap while JavaScript runs. goja has no per-runtime heap limit, so when the
+// process's heap passes the limit, every runtime executing at that moment is interrupted (the one
+// allocating is among them), its request fails and the runtime is discarded, and the memory is freed.
+type memoryGuard struct {
+	limit   uint64
+	mu      sync.Mutex
+	running map[*instance]time.Time // when each began its current stretch of JavaScript
+	once    sync.Once
+}
+
+func (g *memoryGuard) enter(in *instance) {
+	g.once.Do(func() { go g.watch() })
+	g.mu.Lock()
+	g.running[in] = time.Now()
+	g.mu.Unlock()
+}
+
+func (g *memoryGuard) leave(in *instance) {
+	g.mu.Lock()
+	delete(g.running, in)
+	g.mu.Unlock()
+}
+
+func (g *memoryGuard) over(sample []metrics.Sample) bool {
+	metrics.Read(sample)
+	return sample[0].Value.Kind() == metrics.KindUint64 && sample[0].Value.Uint64() >= g.limit
+}
+
+func (g *memoryGuard) watch() {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	for range time.Tick(5 * time.Millisecond) {
+		g.mu.Lock()
+		busy := len(g.running) > 0
+		g.mu.Unlock()
+		if !busy {
+			continue
+		}
+		if !g.over(sample) {
+			continue
+		}
+		goruntime.GC() // garbage from a request already stopped is not a reason to stop another
+		if !g.over(sample) {
+			continue
+		}
+		// Stop the scripts that have been running for a while: an allocation bomb runs long, while a
+		// request that merely started as memory peaked is spared.
+		g.mu.Lock()
+		for in, since := range g.running {
+			if time.Since(since) >= memoryGuardGrace {
+				in.vm.Interrupt(errMemoryLimit)
+			}
+		}
+		g.mu.Unlock()
+	}
 }

@@ -176,6 +176,8 @@ func (w *Worker) fail(rw http.ResponseWriter, err error) {
 	switch {
 	case errors.Is(err, errBodyTooLarge):
 		status, msg = http.StatusRequestEntityTooLarge, "Request body is too large"
+	case errors.Is(err, errMemoryLimit):
+		status, msg = http.StatusServiceUnavailable, "Worker exceeded memory limit"
 	case errors.Is(err, errCPULimit):
 		status, msg = http.StatusServiceUnavailable, "Worker exceeded CPU time limit"
 	case errors.Is(err, errWallLimit), errors.Is(err, errNeverResolve):
