@@ -104,3 +104,28 @@ func (n *natives) cacheNatives(set func(string, any)) {
 		return ok
 	})
 }
+
+// requestCF is request.cf as far as a self-hosted server knows it: the protocol, TLS and encoding of
+// the connection, plus the fields a trusted proxy passes in the headers named by CFHeaders.
+func (e *Engine) requestCF(r *http.Request) map[string]any {
+	cf := map[string]any{"colo": "WEFT", "httpProtocol": r.Proto, "clientAcceptEncoding": r.Header.Get("Accept-Encoding")}
+	if r.TLS != nil {
+		cf["tlsVersion"] = tlsVersionName(r.TLS.Version)
+	}
+	for field, header := range e.cfg.CFHeaders {
+		if v := r.Header.Get(header); v != "" {
+			cf[field] = v
+		}
+	}
+	return cf
+}
+
+func tlsVersionName(v uint16) string {
+	switch v {
+	case 0x0304:
+		return "TLSv1.3"
+	case 0x0303:
+		return "TLSv1.2"
+	}
+	return "TLS"
+}

@@ -34,6 +34,9 @@ type EngineConfig struct {
 	Queues   QueueStore
 	R2       R2Store
 	Cache    CacheStore
+	// CFHeaders maps request.cf fields to request headers a trusted proxy in front of Weft sets, such
+	// as {"country": "CF-IPCountry"}; untrusted clients must not be able to reach Weft directly.
+	CFHeaders map[string]string
 	// MemoryLimit is the heap size (bytes) at which running scripts are stopped; 0 means DefaultMemoryLimit.
 	MemoryLimit uint64
 	Hosts       DurableHosts // finds the live worker of an environment; nil in tests

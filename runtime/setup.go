@@ -123,7 +123,7 @@ func (in *instance) requestInit(r *http.Request, body []byte) goja.Value {
 			headers = append(headers, []any{strings.ToLower(k), v})
 		}
 	}
-	init := map[string]any{"method": r.Method, "url": requestURL(r), "headers": headers}
+	init := map[string]any{"method": r.Method, "url": requestURL(r), "headers": headers, "cf": in.w.engine.requestCF(r)}
 	if body != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
 		init["body"] = in.vm.NewArrayBuffer(body)
 	}

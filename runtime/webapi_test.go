@@ -73,3 +73,13 @@ func TestCacheAPI(t *testing.T) {
 		t.Fatalf("production sees staging's cache: %s", r.body)
 	}
 }
+
+func TestRequestCF(t *testing.T) {
+	e := newTestEngine()
+	e.Engine = NewEngine(EngineConfig{Logs: e.logs, Services: e.services, CFHeaders: map[string]string{"country": "X-Geo-Country"}})
+	w := e.load(t, "cf", `export default { fetch(req) { return Response.json({ country: req.cf.country, proto: req.cf.httpProtocol, colo: req.cf.colo }) } }`, nil)
+	r := do(w, "GET", "http://x/", "", map[string]string{"X-Geo-Country": "NZ"})
+	if r.body != `{"country":"NZ","proto":"HTTP/1.1","colo":"WEFT"}` {
+		t.Fatalf("got %s %s", r.body, e.logs.text())
+	}
+}

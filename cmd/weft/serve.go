@@ -148,7 +148,8 @@ func (m *Main) Run(ctx context.Context) error {
 	logs := web.NewLogBuffer()
 	_, gwPort, _ := net.SplitHostPort(m.gwLn.Addr().String()) // the bound port, also with :0
 	gw := web.NewGateway(web.GatewayConfig{Store: m.store, Domain: m.Config.Domain, Port: gwPort, Logs: logs, Log: m.Log})
-	engine := runtime.NewEngine(runtime.EngineConfig{Logs: logs, Services: gw, KV: m.store, Durable: m.store, Queues: m.store, R2: m.store, Cache: m.store, Hosts: gw})
+	engine := runtime.NewEngine(runtime.EngineConfig{Logs: logs, Services: gw, KV: m.store, Durable: m.store, Queues: m.store, R2: m.store, Cache: m.store, Hosts: gw,
+		CFHeaders: parseCFHeaders(os.Getenv("WEFT_CF_HEADERS"))})
 	gw.SetEngine(engine)
 	m.store.OnChange(func() {
 		if err := gw.Reload(context.Background()); err != nil {
@@ -322,4 +323,16 @@ func writeFileExclusive(path, content string) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return f.Close()
+}
+
+// parseCFHeaders reads WEFT_CF_HEADERS, "country=CF-IPCountry,city=X-Geo-City": request.cf fields taken
+// from headers that a trusted proxy in front of the gateway sets.
+func parseCFHeaders(v string) map[string]string {
+	out := map[string]string{}
+	for _, pair := range strings.Split(v, ",") {
+		if field, header, ok := strings.Cut(strings.TrimSpace(pair), "="); ok && field != "" && header != "" {
+			out[field] = header
+		}
+	}
+	return out
 }

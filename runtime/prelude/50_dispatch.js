@@ -96,7 +96,7 @@ G.__weft_setup = function (format, envDesc) {
     },
     async handle(init) {
       waits = [];
-      const request = new Request(init.url, { method: init.method, headers: init.headers, body: init.body });
+      const request = new Request(init.url, { method: init.method, headers: init.headers, body: init.body, cf: init.cf });
       let res;
       if (format === "modules") {
         const h = typeof handler === "function" ? new handler(ctx, env) : handler;
