@@ -33,6 +33,7 @@ type natives struct {
 	bodies      map[int64]*models.R2Body // R2 bodies open in the current request
 	nextKey     int
 	keys        map[int]*cryptoKey // CryptoKeys made in this runtime
+	codecs      map[int]*codec     // compression streams in progress
 }
 
 func (n *natives) object(vm *goja.Runtime) *goja.Object {
@@ -71,6 +72,7 @@ func (n *natives) object(vm *goja.Runtime) *goja.Object {
 	n.r2Natives(set)
 	n.subtleNatives(set)
 	n.cacheNatives(set)
+	n.codecNatives(set)
 	return o
 }
 

@@ -83,3 +83,32 @@ func TestRequestCF(t *testing.T) {
 		t.Fatalf("got %s %s", r.body, e.logs.text())
 	}
 }
+
+func TestStreamsPipesAndCompression(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "streams", `export default { async fetch() {
+  const out = {};
+  const upper = new TransformStream({ transform(chunk, c) { c.enqueue(chunk.toUpperCase()); }, flush(c) { c.enqueue("!"); } });
+  const text = await new Response(ReadableStream.from(["a", "b", "c"]).pipeThrough(upper).pipeThrough(new TextEncoderStream())).text();
+  out.transform = text;
+  const written = [];
+  await ReadableStream.from([1, 2, 3]).pipeTo(new WritableStream({ write(x) { written.push(x * 10); } }));
+  out.pipeTo = written;
+  const gz = new Response("hello hello hello hello").body.pipeThrough(new CompressionStream("gzip"));
+  const bytes = new Uint8Array(await new Response(gz).arrayBuffer());
+  out.gzipMagic = [bytes[0], bytes[1]];
+  const back = await new Response(new Response(bytes).body.pipeThrough(new DecompressionStream("gzip"))).text();
+  out.roundTrip = back;
+  const deflated = await new Response(new Response("x".repeat(1000)).body.pipeThrough(new CompressionStream("deflate-raw"))).arrayBuffer();
+  out.deflateSmaller = deflated.byteLength < 100;
+  out.decoded = await new Response(new Response("héllo").body.pipeThrough(new TextDecoderStream()).pipeThrough(new TextEncoderStream())).text();
+  try { new CompressionStream("brotli"); } catch (err) { out.badFormat = err.name; }
+  try { await new Response(new Response("not gzip").body.pipeThrough(new DecompressionStream("gzip"))).text(); } catch (err) { out.corrupt = err.name; }
+  return Response.json(out);
+} }`, nil)
+	r := get(w, "http://s/")
+	want := `{"transform":"ABC!","pipeTo":[10,20,30],"gzipMagic":[31,139],"roundTrip":"hello hello hello hello","deflateSmaller":true,"decoded":"héllo","badFormat":"TypeError","corrupt":"TypeError"}`
+	if r.body != want {
+		t.Fatalf("got  %s\nwant %s\n%s", r.body, want, e.logs.text())
+	}
+}
