@@ -89,3 +89,28 @@ func TestAllocationBombsFailTheirRequestOnly(t *testing.T) {
 		}
 	}
 }
+
+func TestNoSharedGlobalsAndSubrequestLimit(t *testing.T) {
+	e := newTestEngine()
+	polluter := e.load(t, "polluter", `export default { fetch() {
+  Object.prototype.polluted = "yes"; Array.prototype.push = () => 0; globalThis.leak = "global";
+  return new Response("done");
+} }`, nil)
+	victim := e.load(t, "victim", `export default { fetch() {
+  const a = []; a.push(1);
+  return Response.json({ proto: ({}).polluted === undefined, push: a.length === 1, global: typeof leak === "undefined" });
+} }`, nil)
+	get(polluter, "http://p/")
+	if r := get(victim, "http://v/"); r.body != `{"proto":true,"push":true,"global":true}` {
+		t.Fatalf("another service's globals leaked: %s", r.body)
+	}
+	greedy := e.load(t, "greedy", `export default { async fetch() {
+  const results = await Promise.allSettled(Array.from({ length: 2000 }, () => fetch("http://127.0.0.1:1/")));
+  const limited = results.filter((r) => r.status === "rejected" && /Too many subrequests/.test(r.reason.message)).length;
+  return Response.json({ limited });
+} }`, func(s *WorkerSpec) { s.CPULimit = 5 * time.Second }) // 2,000 promises cost more than the default 50 ms
+	r := get(greedy, "http://g/")
+	if r.body != `{"limited":1950}` {
+		t.Fatalf("subrequest limit: %s %s", r.body, e.logs.text())
+	}
+}
