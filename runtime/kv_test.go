@@ -28,7 +28,8 @@ const HANDLER = async (req) => {
   await attempt("longKey", () => __kv.put("k".repeat(513), "v"));
   await attempt("ttl", () => __kv.put("a", "v", { expirationTtl: 30 }));
   await attempt("meta", () => __kv.put("a", "v", { metadata: { big: "x".repeat(1100) } }));
-  await attempt("badType", () => __kv.get("a", "blob"));
+  await __kv.put("exists", "v");
+  await attempt("badType", () => __kv.get("exists", "blob"));
   await attempt("listLimit", () => __kv.list({ limit: 1001 }));
   await attempt("bulk", () => __kv.get(Array.from({ length: 101 }, (_, i) => "k" + i)));
   await attempt("badValue", () => __kv.put("a", { not: "allowed" }));
@@ -41,7 +42,7 @@ const HANDLER = async (req) => {
 		"ttl":       "Expiration TTL must be at least 60",
 		"meta":      "KV PUT failed: 400 KV metadata is",
 		"badType":   "Unknown response type",
-		"listLimit": "Invalid key_count_limit of 1001",
+		"listLimit": "KV GET failed: 400 Invalid key_count_limit of 1001",
 		"bulk":      "maximum of 100 keys",
 		"badValue":  "accepts only strings",
 		"fine":      "ok",

@@ -752,7 +752,7 @@ func exportKey(k *cryptoKey, format string) ([]byte, bool, error) {
 			return b, false, err
 		}
 	case "jwk":
-		j := jwk{Ext: true, Ops: k.Usages}
+		j := jwk{Ext: true, Ops: k.Usages, Alg: jwkAlg(k)}
 		switch {
 		case k.secret != nil:
 			j.Kty, j.K = "oct", b64u.EncodeToString(k.secret)
@@ -778,4 +778,31 @@ func exportKey(k *cryptoKey, format string) ([]byte, bool, error) {
 		return b, true, err
 	}
 	return nil, false, fmt.Errorf("NotSupportedError: cannot export a %s %s key as %s", k.Type, k.Alg, format)
+}
+
+// jwkAlg is the JWK "alg" WebCrypto writes for a key.
+func jwkAlg(k *cryptoKey) string {
+	hashBits := strings.TrimPrefix(strings.ToUpper(strings.ReplaceAll(k.Hash, "-", "")), "SHA")
+	switch k.Alg {
+	case "HMAC":
+		if hashBits == "1" {
+			return "HS1"
+		}
+		return "HS" + hashBits
+	case "AES-GCM":
+		return fmt.Sprintf("A%dGCM", len(k.secret)*8)
+	case "AES-CBC":
+		return fmt.Sprintf("A%dCBC", len(k.secret)*8)
+	case "AES-KW":
+		return fmt.Sprintf("A%dKW", len(k.secret)*8)
+	case "ECDSA":
+		return map[string]string{"P-256": "ES256", "P-384": "ES384", "P-521": "ES512"}[k.Curve]
+	case "Ed25519":
+		return "EdDSA"
+	case "RSASSA-PKCS1-v1_5":
+		return "RS" + hashBits
+	case "RSA-PSS":
+		return "PS" + hashBits
+	}
+	return ""
 }

@@ -27,12 +27,18 @@ async function kvBytes(value) {
   throw new TypeError("KV put() accepts only strings, ArrayBuffers, ArrayBufferViews, and ReadableStreams as values.");
 }
 
+function kvKeyName(key) {
+  key = String(key);
+  if (key === "") throw new TypeError("Key name cannot be empty.");
+  return key;
+}
+
 class KVNamespace {
   constructor(binding) { Object.defineProperty(this, "_binding", { value: binding }); }
 
   async get(key, opts) {
-    const type = kvType(opts);
     if (Array.isArray(key)) {
+      const type = kvType(opts);
       if (key.length > 100) throw new Error("KV GET_BULK failed: 400 You can request a maximum of 100 keys");
       const out = new Map();
       for (const k of key) {
@@ -41,8 +47,9 @@ class KVNamespace {
       }
       return out;
     }
-    const r = __weft.kvGet(this._binding, String(key));
-    return r ? kvDecode(new Uint8Array(r.value), type) : null;
+    const r = __weft.kvGet(this._binding, kvKeyName(key));
+    if (!r) return null; // workerd checks the type only when there is a value to convert
+    return kvDecode(new Uint8Array(r.value), kvType(opts));
   }
 
   async getWithMetadata(key, opts) {
@@ -71,14 +78,14 @@ class KVNamespace {
       }
     }
     const metadata = opts.metadata === undefined || opts.metadata === null ? "" : JSON.stringify(opts.metadata);
-    __weft.kvPut(this._binding, String(key), bytes.slice().buffer, metadata, expiration);
+    __weft.kvPut(this._binding, kvKeyName(key), bytes.slice().buffer, metadata, expiration);
   }
 
-  async delete(key) { __weft.kvDelete(this._binding, String(key)); }
+  async delete(key) { __weft.kvDelete(this._binding, kvKeyName(key)); }
 
   async list(opts = {}) {
     const limit = opts.limit === undefined ? 1000 : Number(opts.limit);
-    if (!(limit >= 1 && limit <= 1000)) throw new Error(`KV LIST failed: 400 Invalid key_count_limit of ${opts.limit}. Please specify an integer less than 1000.`);
+    if (!(limit >= 1 && limit <= 1000)) throw new Error(`KV GET failed: 400 Invalid key_count_limit of ${opts.limit}. Please specify an integer less than 1000.`);
     const r = __weft.kvList(this._binding, opts.prefix == null ? "" : String(opts.prefix), limit, opts.cursor == null ? "" : String(opts.cursor));
     const keys = r.keys.map((k) => {
       const key = { name: k.name };
