@@ -163,6 +163,7 @@ func (e *Engine) enter(ctx context.Context, o *durableObject, caller *Worker,
 			}
 			return err
 		}); rerr == nil && waits != nil {
+			in.ctx = context.WithoutCancel(in.ctx) // the caller may be gone: this work is the object's
 			if _, werr := in.await(gen, waits, host.spec.WallLimit); werr != nil {
 				e.log(&host.spec, "exception", "Durable Object waitUntil: "+werr.Error())
 			}
@@ -245,7 +246,7 @@ func (e *Engine) durableFetch(ctx context.Context, o *durableObject, caller *Wor
 	go func() {
 		err := e.enter(ctx, o, caller, func(api *goja.Object) (goja.Value, error) {
 			fetch, _ := goja.AssertFunction(api.Get("fetch"))
-			return fetch(api, o.in.requestInit(req, body))
+			return fetch(api, o.in.requestInit(req, body, nil))
 		}, func(in *instance, v goja.Value) error {
 			res, err := in.exportResponse(v)
 			answered <- answer{res, err}

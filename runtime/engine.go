@@ -20,6 +20,7 @@ const (
 	// startupCPULimit bounds a script's top-level evaluation, as Workers' startup limit does.
 	startupCPULimit = 400 * time.Millisecond
 	maxSubrequests  = 50
+	maxConnections  = 6 // outbound requests of one request awaiting an answer at once, as in Workers
 	maxRequestBody  = 100 << 20
 	maxCallStack    = 2000
 )
@@ -238,6 +239,6 @@ func (e *Engine) Try(spec WorkerSpec, rw http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	w.put(in)
-	w.ServeHTTP(rw, r)
+	w.serve(rw, r) // a body cut short shows in the preview's console
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dop251/goja"
@@ -36,6 +37,9 @@ type instance struct {
 	wake   chan struct{}
 	gen    uint64 // request generation; callbacks of earlier requests are dropped
 	broken bool
+	// stopped is the limit that interrupted the current stretch of JavaScript, kept because a Go
+	// callback that resolves a promise can swallow goja's InterruptedError.
+	stopped atomic.Pointer[error]
 
 	// Per-request state, touched only on the serving goroutine.
 	ctx      context.Context
@@ -46,8 +50,9 @@ type instance struct {
 }
 
 type task struct {
-	gen uint64
-	fn  func()
+	gen  uint64
+	fn   func()
+	drop func() // when the task is discarded unrun (its request ended): release what it carries
 }
 
 type timer struct {
@@ -57,9 +62,19 @@ type timer struct {
 }
 
 // post queues fn to run on the loop during request generation gen.
-func (in *instance) post(gen uint64, fn func()) {
+func (in *instance) post(gen uint64, fn func()) { in.postOr(gen, fn, nil) }
+
+// postOr is post with drop called instead of fn if the request ends first.
+func (in *instance) postOr(gen uint64, fn, drop func()) {
 	in.mu.Lock()
-	in.queue = append(in.queue, task{gen, fn})
+	if gen != in.gen {
+		in.mu.Unlock()
+		if drop != nil {
+			drop()
+		}
+		return
+	}
+	in.queue = append(in.queue, task{gen, fn, drop})
 	in.mu.Unlock()
 	select {
 	case in.wake <- struct{}{}:
@@ -71,6 +86,7 @@ func (in *instance) post(gen uint64, fn func()) {
 func (in *instance) begin(ctx context.Context, cpu time.Duration) uint64 {
 	in.mu.Lock()
 	in.gen++
+	dropTasks(in.queue)
 	in.queue = nil
 	gen := in.gen
 	in.mu.Unlock()
@@ -78,6 +94,7 @@ func (in *instance) begin(ctx context.Context, cpu time.Duration) uint64 {
 	in.timers = map[int64]*timer{}
 	in.tap = nil
 	in.natives.subrequests = 0
+	in.natives.conns = make(chan struct{}, maxConnections)
 	return gen
 }
 
@@ -90,8 +107,17 @@ func (in *instance) end() {
 	}
 	in.mu.Lock()
 	in.gen++
+	dropTasks(in.queue)
 	in.queue = nil
 	in.mu.Unlock()
+}
+
+func dropTasks(q []task) {
+	for _, t := range q {
+		if t.drop != nil {
+			t.drop()
+		}
+	}
 }
 
 // runJS runs JavaScript, charging its time to the request's CPU budget and interrupting it past the
@@ -118,7 +144,7 @@ func (in *instance) runJS(f func() error) (err error) {
 			t = time.AfterFunc(max(left, time.Millisecond), check)
 			return
 		}
-		in.vm.Interrupt(errCPULimit)
+		in.interrupt(errCPULimit)
 	}
 	t = time.AfterFunc(remaining, check)
 	defer func() {
@@ -132,7 +158,12 @@ func (in *instance) runJS(f func() error) (err error) {
 			err = fmt.Errorf("runtime panic: %v", r)
 		}
 	}()
+	in.stopped.Store(nil)
 	err = f()
+	if p := in.stopped.Load(); p != nil && err == nil {
+		in.broken = true
+		return *p
+	}
 	var ie *goja.InterruptedError
 	if errors.As(err, &ie) {
 		in.broken = true
@@ -146,6 +177,12 @@ func (in *instance) runJS(f func() error) (err error) {
 		in.broken = true
 	}
 	return err
+}
+
+// interrupt stops the script running on this runtime with err.
+func (in *instance) interrupt(err error) {
+	in.stopped.Store(&err)
+	in.vm.Interrupt(err)
 }
 
 // await runs the event loop until p settles, the request's context ends, or wall time runs out.
@@ -174,6 +211,9 @@ func (in *instance) await(gen uint64, p *goja.Promise, wall time.Duration) (goja
 		}
 		for _, t := range q {
 			if t.gen != gen {
+				if t.drop != nil {
+					t.drop()
+				}
 				continue
 			}
 			if err := in.runJS(func() error { t.fn(); return nil }); err != nil {

@@ -77,7 +77,7 @@ func (g *memoryGuard) watch() {
 		g.mu.Lock()
 		for in, since := range g.running {
 			if time.Since(since) >= memoryGuardGrace {
-				in.vm.Interrupt(errMemoryLimit)
+				in.interrupt(errMemoryLimit)
 			}
 		}
 		g.mu.Unlock()

@@ -20,8 +20,6 @@ import (
 
 	"github.com/dop251/goja"
 	whatwg "github.com/nlnwa/whatwg-url/url"
-
-	"github.com/weft-dev/weft/models"
 )
 
 // natives are the Go functions the prelude builds the Web APIs on.
@@ -29,8 +27,9 @@ type natives struct {
 	in          *instance
 	nextTimer   int64
 	subrequests int
+	conns       chan struct{} // this request's outbound requests awaiting an answer
 	nextBody    int64
-	bodies      map[int64]*models.R2Body // R2 bodies open in the current request
+	bodies      map[int64]io.ReadCloser // Go bodies open in the current request (R2 objects, fetch responses)
 	nextKey     int
 	keys        map[int]*cryptoKey // CryptoKeys made in this runtime
 	codecs      map[int]*codec     // compression streams in progress
@@ -73,6 +72,7 @@ func (n *natives) object(vm *goja.Runtime) *goja.Object {
 	n.subtleNatives(set)
 	n.cacheNatives(set)
 	n.codecNatives(set)
+	n.bodyNatives(set)
 	return o
 }
 
@@ -221,16 +221,31 @@ func (n *natives) setTimer(ms float64, fn goja.Callable, repeat bool) int64 {
 	return n.nextTimer
 }
 
-// fetchInit is an outgoing request as the prelude describes it.
+// exported is v's Go value; nil for an absent property.
+func exported(v goja.Value) any {
+	if v == nil {
+		return nil
+	}
+	return v.Export()
+}
+
 // request builds a Go request from the prelude's {method, url, headers: [[k, v]], body, redirect}.
 func (n *natives) request(init *goja.Object) (*http.Request, string) {
 	var body io.Reader
-	if ab, ok := init.Get("body").Export().(goja.ArrayBuffer); ok {
+	if ab, ok := exported(init.Get("body")).(goja.ArrayBuffer); ok {
 		body = bytes.NewReader(ab.Bytes())
+	} else if h := init.Get("bodyHandle"); h != nil && !goja.IsUndefined(h) {
+		if rc := n.bodies[h.ToInteger()]; rc != nil {
+			delete(n.bodies, h.ToInteger()) // the outgoing request owns it now
+			body = rc
+		}
 	}
 	req, err := http.NewRequestWithContext(n.in.ctx, init.Get("method").String(), init.Get("url").String(), body)
 	if err != nil {
 		n.typeError("fetch: %v", err)
+	}
+	if _, streamed := body.(io.ReadCloser); streamed {
+		req.ContentLength = -1
 	}
 	var headers [][]string
 	if err := n.in.vm.ExportTo(init.Get("headers"), &headers); err != nil {
@@ -292,7 +307,9 @@ func (in *instance) errorValue(err error) goja.Value {
 	return e
 }
 
-// async runs do on a goroutine and settles the returned promise with its response on the loop.
+// async runs do on a goroutine and settles the returned promise with its response on the loop; the
+// response body stays in Go, read by the script as a stream. At most maxConnections requests of one
+// request wait for their answers at once; the others queue, as in Workers.
 func (n *natives) async(do func() (*http.Response, error)) *goja.Promise {
 	in := n.in
 	n.subrequests++
@@ -305,14 +322,17 @@ func (n *natives) async(do func() (*http.Response, error)) *goja.Promise {
 	gen := in.gen
 	in.mu.Unlock()
 	in.pending++
+	conns := n.conns
 	go func() {
+		conns <- struct{}{}
 		res, err := do()
-		var body []byte
-		if err == nil {
-			body, err = io.ReadAll(io.LimitReader(res.Body, maxRequestBody))
-			res.Body.Close()
+		<-conns
+		drop := func() {
+			if res != nil {
+				res.Body.Close()
+			}
 		}
-		in.post(gen, func() {
+		in.postOr(gen, func() {
 			in.pending--
 			if err != nil {
 				reject(in.vm.NewTypeError(fmt.Sprintf("fetch failed: %v", err)))
@@ -329,8 +349,8 @@ func (n *natives) async(do func() (*http.Response, error)) *goja.Promise {
 				url = res.Request.URL.String()
 			}
 			resolve(in.vm.ToValue(map[string]any{"status": res.StatusCode, "statusText": strings.TrimSpace(strings.TrimPrefix(res.Status, fmt.Sprint(res.StatusCode))),
-				"headers": headers, "body": in.vm.NewArrayBuffer(body), "url": url}))
-		})
+				"headers": headers, "bodyHandle": n.openBody(res.Body), "url": url}))
+		}, drop)
 	}()
 	return p
 }

@@ -103,9 +103,7 @@ func (n *natives) r2Natives(set func(string, any)) {
 		d := r2Desc(o)
 		handle := int64(-1)
 		if body != nil {
-			n.nextBody++
-			handle = n.nextBody
-			n.bodies[handle] = body
+			handle = n.openBody(body)
 			if r != nil {
 				d["range"] = map[string]any{"offset": body.Offset, "length": body.Length}
 			}
@@ -195,12 +193,4 @@ func (n *natives) r2Natives(set func(string, any)) {
 		}
 		return n.in.vm.ToValue(map[string]any{"objects": objs, "delimitedPrefixes": res.DelimitedPrefixes, "truncated": res.Truncated, "cursor": res.Cursor})
 	})
-}
-
-// closeBodies closes R2 bodies a request opened and did not read to the end.
-func (n *natives) closeBodies() {
-	for h, b := range n.bodies {
-		b.Close()
-		delete(n.bodies, h)
-	}
 }

@@ -4,14 +4,13 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"io"
 	"net/http"
 	"sort"
 	"strings"
 	"sync"
 
 	"github.com/dop251/goja"
-
-	"github.com/weft-dev/weft/models"
 )
 
 //go:embed prelude/*.js
@@ -44,7 +43,7 @@ func (w *Worker) newInstance() (*instance, error) {
 	vm.SetMaxCallStackSize(maxCallStack)
 	vm.SetFieldNameMapper(goja.UncapFieldNameMapper())
 	in := &instance{w: w, vm: vm, wake: make(chan struct{}, 1)}
-	in.natives = &natives{in: in, bodies: map[int64]*models.R2Body{}, keys: map[int]*cryptoKey{}, codecs: map[int]*codec{}}
+	in.natives = &natives{in: in, bodies: map[int64]io.ReadCloser{}, keys: map[int]*cryptoKey{}, codecs: map[int]*codec{}}
 	in.begin(context.Background(), startupCPULimit)
 	err = in.runJS(func() error {
 		fn, err := vm.RunProgram(pre)
@@ -114,8 +113,9 @@ func (w *Worker) envValue(vm *goja.Runtime) goja.Value {
 	return vm.ToValue(map[string]any{"vars": vars, "bindings": bindings, "version": version})
 }
 
-// requestInit is the incoming request as the prelude's Request constructor takes it.
-func (in *instance) requestInit(r *http.Request, body []byte) goja.Value {
+// requestInit is the incoming request as the prelude's Request constructor takes it: a body read
+// already, or a Go body the script reads as a stream.
+func (in *instance) requestInit(r *http.Request, body []byte, stream io.ReadCloser) goja.Value {
 	headers := make([]any, 0, len(r.Header)+1)
 	headers = append(headers, []any{"host", r.Host})
 	for k, vs := range r.Header {
@@ -124,13 +124,18 @@ func (in *instance) requestInit(r *http.Request, body []byte) goja.Value {
 		}
 	}
 	init := map[string]any{"method": r.Method, "url": requestURL(r), "headers": headers, "cf": in.w.engine.requestCF(r)}
-	if body != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
-		init["body"] = in.vm.NewArrayBuffer(body)
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		if stream != nil {
+			init["bodyHandle"] = in.natives.openBody(stream)
+		} else if body != nil {
+			init["body"] = in.vm.NewArrayBuffer(body)
+		}
 	}
 	return in.vm.ToValue(init)
 }
 
-// exportResponse reads the prelude's exported response: {status, headers: [[k, v]], body: ArrayBuffer|null}.
+// exportResponse reads the prelude's exported response: {status, headers: [[k, v]], and a body that
+// is bytes (body), a Go body passed through whole (bodyHandle), or the script's stream (read, cancel)}.
 func (in *instance) exportResponse(v goja.Value) (*response, error) {
 	obj := v.ToObject(in.vm)
 	res := &response{status: int(obj.Get("status").ToInteger())}
@@ -140,6 +145,18 @@ func (in *instance) exportResponse(v goja.Value) (*response, error) {
 	}
 	for _, kv := range hs {
 		res.headers = append(res.headers, [2]string{kv[0], kv[1]})
+	}
+	if h := obj.Get("bodyHandle"); h != nil && !goja.IsUndefined(h) {
+		if rc := in.natives.bodies[h.ToInteger()]; rc != nil {
+			delete(in.natives.bodies, h.ToInteger())
+			res.stream = rc
+		}
+		return res, nil
+	}
+	if read, ok := goja.AssertFunction(obj.Get("read")); ok {
+		cancel, _ := goja.AssertFunction(obj.Get("cancel"))
+		res.script = &scriptStream{w: in.w, in: in, read: read, cancel: cancel}
+		return res, nil
 	}
 	if b := obj.Get("body"); b != nil && !goja.IsNull(b) && !goja.IsUndefined(b) {
 		ab, ok := b.Export().(goja.ArrayBuffer)

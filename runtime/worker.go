@@ -54,17 +54,28 @@ func (w *Worker) drain() {
 	}
 }
 
-// response is what a fetch handler produced, in Go terms.
+// response is what a fetch handler produced, in Go terms. Its body is bytes, a Go body passed
+// through (stream), or the script's own stream (script), which holds the runtime until it ends.
 type response struct {
 	status  int
 	headers [][2]string
 	body    []byte
+	stream  io.ReadCloser
+	script  *scriptStream
+}
+
+// reader is a streamed body, or nil.
+func (res *response) reader() io.ReadCloser {
+	if res.script != nil {
+		return res.script
+	}
+	return res.stream
 }
 
 // run serves one request on one runtime and returns its response; waitUntil work continues on the
 // runtime in the background, which then goes back to the pool.
 func (w *Worker) run(ctx context.Context, r *http.Request) (*response, error) {
-	body, err := readBody(r)
+	body, stream, err := requestBody(r)
 	if err != nil {
 		return nil, err
 	}
@@ -72,10 +83,11 @@ func (w *Worker) run(ctx context.Context, r *http.Request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
+	ctx, stop := context.WithCancel(ctx)
 	gen := in.begin(ctx, w.spec.CPULimit)
 	var p *goja.Promise
 	err = in.runJS(func() error {
-		init := in.requestInit(r, body)
+		init := in.requestInit(r, body, stream)
 		v, err := in.handle(goja.Undefined(), init)
 		if err != nil {
 			return in.asJSError(err)
@@ -87,29 +99,63 @@ func (w *Worker) run(ctx context.Context, r *http.Request) (*response, error) {
 	if err == nil {
 		res, err = in.await(gen, p, w.spec.WallLimit)
 	}
+	var out *response
+	if err == nil {
+		out, err = in.exportResponse(res)
+	}
 	if err != nil {
 		in.end()
 		w.put(in)
+		stop()
 		return nil, err
 	}
-	out, err := in.exportResponse(res)
+	if out.script != nil {
+		// The runtime serves the body first; waitUntil work is settled when it ends.
+		out.script.gen, out.script.stop = gen, stop
+		return out, nil
+	}
+	w.release(in, gen)
+	if out.stream != nil {
+		// A body passed through may still be arriving on a connection of this request's context.
+		out.stream = &closeHook{ReadCloser: out.stream, hook: stop}
+	} else {
+		stop()
+	}
+	return out, nil
+}
+
+// closeHook runs hook after closing a body.
+type closeHook struct {
+	io.ReadCloser
+	hook func()
+}
+
+func (c *closeHook) Close() error {
+	err := c.ReadCloser.Close()
+	c.hook()
+	return err
+}
+
+// release settles the request's ctx.waitUntil work, in the background if there is any, and returns
+// the runtime to the pool.
+func (w *Worker) release(in *instance, gen uint64) {
 	var waits *goja.Promise
-	if err == nil {
-		err = in.runJS(func() error {
-			v, err := in.settle(goja.Undefined())
-			if err == nil {
-				waits, _ = v.Export().(*goja.Promise)
-			}
-			return err
-		})
+	err := in.runJS(func() error {
+		v, err := in.settle(goja.Undefined())
+		if err == nil {
+			waits, _ = v.Export().(*goja.Promise)
+		}
+		return err
+	})
+	if err != nil {
+		in.logException(err)
 	}
 	if waits == nil {
 		in.end()
 		w.put(in)
-		return out, err
+		return
 	}
 	go w.finish(in, gen, waits)
-	return out, nil
 }
 
 // finish waits for ctx.waitUntil work (bounded by the wall limit), then recycles the runtime.
@@ -151,22 +197,60 @@ func requestURL(r *http.Request) string {
 	return scheme + "://" + r.Host + r.URL.RequestURI()
 }
 
-// ServeHTTP runs the fetch handler for an HTTP request.
+// ServeHTTP runs the fetch handler for an HTTP request. A streamed body is written as it comes,
+// each chunk flushed; if it fails midway the connection is cut, so the client sees an error rather
+// than a response that merely looks short.
 func (w *Worker) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	if err := w.serve(rw, r); err != nil {
+		panic(http.ErrAbortHandler)
+	}
+}
+
+// serve writes the response to r and returns the error that cut a streamed body short, if any.
+func (w *Worker) serve(rw http.ResponseWriter, r *http.Request) error {
+	rc := http.NewResponseController(rw)
+	if r.ContentLength < 0 || r.ContentLength > eagerRequestBody {
+		rc.EnableFullDuplex() // the script may answer while it still reads the request body
+	}
 	res, err := w.run(r.Context(), r)
 	if err != nil {
 		w.fail(rw, err)
-		return
+		return nil
 	}
 	h := rw.Header()
 	for _, kv := range res.headers {
 		h.Add(kv[0], kv[1])
 	}
-	if h.Get("Content-Length") == "" && res.body != nil {
-		h.Set("Content-Length", strconv.Itoa(len(res.body)))
+	body := res.reader()
+	if body == nil {
+		if h.Get("Content-Length") == "" && res.body != nil {
+			h.Set("Content-Length", strconv.Itoa(len(res.body)))
+		}
+		rw.WriteHeader(res.status)
+		rw.Write(res.body)
+		return nil
 	}
+	defer body.Close()
 	rw.WriteHeader(res.status)
-	rw.Write(res.body)
+	buf := make([]byte, bodyChunk)
+	for {
+		k, err := body.Read(buf)
+		if k > 0 {
+			if _, werr := rw.Write(buf[:k]); werr != nil {
+				return nil // the client went away
+			}
+			rc.Flush()
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			if res.script == nil { // a script's failure is logged where it happens
+				w.engine.log(&w.spec, "exception", fmt.Sprintf("response body failed after it began: %v", err))
+			}
+			return err
+		}
+	}
 }
 
 // fail answers a request whose handler failed, logging why; the client sees no stack.
@@ -215,8 +299,12 @@ func (res *response) httpResponse(r *http.Request) *http.Response {
 	for _, kv := range res.headers {
 		h.Add(kv[0], kv[1])
 	}
-	return &http.Response{StatusCode: res.status, Status: strconv.Itoa(res.status) + " " + http.StatusText(res.status), Header: h,
+	out := &http.Response{StatusCode: res.status, Status: strconv.Itoa(res.status) + " " + http.StatusText(res.status), Header: h,
 		Body: io.NopCloser(bytes.NewReader(res.body)), ContentLength: int64(len(res.body)), Request: r}
+	if body := res.reader(); body != nil {
+		out.Body, out.ContentLength = body, -1
+	}
+	return out
 }
 
 // dispatch runs one of the prelude's event handlers (queue, scheduled, rpc) on a pooled runtime; read

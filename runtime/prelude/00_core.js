@@ -6,8 +6,9 @@ const define = (name, value) => Object.defineProperty(G, name, { value, writable
 
 // bytesOf copies any BufferSource into a fresh ArrayBuffer the natives can read.
 function bytesOf(v) {
-  if (v instanceof ArrayBuffer) return v.slice(0);
-  if (ArrayBuffer.isView(v)) return v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength);
+  // Copied in Go: goja copies typed arrays one element at a time.
+  if (v instanceof ArrayBuffer) return __weft.copyBytes(v, 0, v.byteLength);
+  if (ArrayBuffer.isView(v)) return __weft.copyBytes(v.buffer, v.byteOffset, v.byteLength);
   throw new TypeError("Expected an ArrayBuffer or ArrayBufferView");
 }
 G.__weft_bytesOf = bytesOf;

@@ -99,20 +99,43 @@ class ReadableStream {
 }
 define("ReadableStream", ReadableStream);
 
+// nativeStream is a body whose bytes come from Go (an incoming request, a fetch or service-binding
+// response): each read happens off the loop, and a stream nobody has read is handed back to Go whole,
+// so proxying a body never copies it through JavaScript.
+function nativeStream(handle) {
+  const s = new ReadableStream({
+    pull(c) {
+      s._passable = false;
+      return __weft.bodyRead(handle).then((chunk) => { if (chunk === null) c.close(); else c.enqueue(new Uint8Array(chunk)); });
+    },
+    cancel() { __weft.bodyClose(handle); },
+  });
+  s._handle = handle;
+  s._passable = true;
+  return s;
+}
+
+// passableHandle is the Go handle of an untouched native stream, or undefined.
+function passableHandle(stream) {
+  return stream instanceof ReadableStream && stream._passable && !stream._locked && !stream._closed ? stream._handle : undefined;
+}
+
+// chunkBytes is a stream chunk as bytes (workerd takes strings too, as UTF-8).
+function chunkBytes(value) {
+  return typeof value === "string" ? new TextEncoder().encode(value) : new Uint8Array(bytesOf(value));
+}
+
 // readAll collects a stream of byte (or string) chunks into one Uint8Array.
 async function readAll(stream) {
   const parts = [];
-  let size = 0;
   const r = stream.getReader();
   for (;;) {
     const { value, done } = await r.read();
     if (done) break;
-    const chunk = typeof value === "string" ? new TextEncoder().encode(value) : new Uint8Array(bytesOf(value));
-    parts.push(chunk);
-    size += chunk.length;
+    if (typeof value === "string") parts.push(new TextEncoder().encode(value));
+    else if (value instanceof ArrayBuffer) parts.push(new Uint8Array(value));
+    else if (ArrayBuffer.isView(value)) parts.push(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+    else throw new TypeError("This ReadableStream did not return bytes.");
   }
-  const out = new Uint8Array(size);
-  let off = 0;
-  for (const p of parts) { out.set(p, off); off += p.length; }
-  return out;
+  return new Uint8Array(__weft.concatBytes(parts));
 }

@@ -29,7 +29,13 @@ class Body {
     if (this._used) throw new TypeError("Body has already been used. It can only be used once. Use tee() first if you need to read it twice.");
     this._used = true;
     if (this._body === null) return new Uint8Array(0);
-    if (this._body instanceof ReadableStream) return readAll(this._body);
+    if (this._body instanceof ReadableStream) {
+      const handle = passableHandle(this._body);
+      if (handle === undefined) return readAll(this._body);
+      this._body._passable = false;
+      this._body._locked = true;
+      return new Uint8Array(await __weft.bodyReadAll(handle)); // in one read off the loop
+    }
     return this._body;
   }
   async arrayBuffer() { const b = await this._bytes(); return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength); }

@@ -68,7 +68,7 @@ async function durableFetch(binding, id, input, init) {
   const req = new Request(input, init);
   const body = req._body === null ? null : (await req._bytes()).slice().buffer;
   const res = await __weft.doFetch(binding, id._hex, id.name === undefined ? "" : id.name, { method: req.method, url: req.url, headers: [...req.headers], body });
-  return new Response(nullBodyStatus.includes(res.status) ? null : res.body, { status: res.status, statusText: res.statusText, headers: res.headers });
+  return new Response(incomingBody(res), { status: res.status, statusText: res.statusText, headers: res.headers });
 }
 
 function durableStub(binding, id) {

@@ -42,24 +42,30 @@ class R2ObjectBody extends R2Object {
   constructor(d, handle) {
     super(d);
     let done = false;
-    Object.defineProperty(this, "body", {
-      enumerable: true,
-      value: new ReadableStream({
-        pull(c) {
-          if (done) return;
-          const chunk = __weft.r2Read(handle, r2Chunk);
-          if (chunk.byteLength === 0) { done = true; __weft.r2Close(handle); c.close(); } else c.enqueue(new Uint8Array(chunk));
-        },
-        cancel() { done = true; __weft.r2Close(handle); },
-      }),
+    const body = new ReadableStream({
+      pull(c) {
+        body._passable = false;
+        if (done) return;
+        const chunk = __weft.r2Read(handle, r2Chunk);
+        if (chunk.byteLength === 0) { done = true; __weft.r2Close(handle); c.close(); } else c.enqueue(new Uint8Array(chunk));
+      },
+      cancel() { done = true; __weft.r2Close(handle); },
     });
+    // Served as a response untouched, the object goes from its file to the socket in Go.
+    body._handle = handle;
+    body._passable = true;
+    Object.defineProperty(this, "body", { enumerable: true, value: body });
     this._used = false;
   }
   get bodyUsed() { return this._used; }
   async _bytes() {
     if (this._used) throw new TypeError("Body has already been used. It can only be used once. Use tee() first if you need to read it twice.");
     this._used = true;
-    return readAll(this.body);
+    const handle = passableHandle(this.body);
+    if (handle === undefined) return readAll(this.body);
+    this.body._passable = false;
+    this.body._locked = true;
+    return new Uint8Array(await __weft.bodyReadAll(handle));
   }
   async arrayBuffer() { const b = await this._bytes(); return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength); }
   async bytes() { return new Uint8Array(await this.arrayBuffer()); }

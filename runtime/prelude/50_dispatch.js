@@ -3,19 +3,39 @@ async function fetchImpl(input, init) {
   const signal = (init && init.signal) || (input instanceof Request ? input.signal : null);
   if (signal && signal.aborted) throw signal.reason;
   const req = new Request(input, init);
-  const body = req._body === null ? null : (await req._bytes()).slice().buffer;
-  let pending = __weft.fetch({ method: req.method, url: req.url, headers: [...req.headers], body, redirect: req.redirect });
+  let pending = __weft.fetch({ method: req.method, url: req.url, headers: [...req.headers], ...await outgoingBody(req), redirect: req.redirect });
   if (signal) {
     // An abort settles the fetch at once; the connection's late answer is dropped.
     pending = Promise.race([pending, new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }))]);
   }
   const res = await pending;
-  const r = new Response(nullBodyStatus.includes(res.status) ? null : res.body, { status: res.status, statusText: res.statusText, headers: res.headers });
+  const r = new Response(incomingBody(res), { status: res.status, statusText: res.statusText, headers: res.headers });
   r.url = res.url;
   r.redirected = res.url !== "" && res.url !== req.url;
   return r;
 }
 define("fetch", (input, init) => fetchImpl(input, init));
+
+// outgoingBody is a request's body for Go: an untouched Go body passes through as its handle, any
+// other is read into bytes (a script's stream cannot be read from another goroutine).
+async function outgoingBody(req) {
+  if (req._body === null) return { body: null };
+  const handle = passableHandle(req._body);
+  if (handle !== undefined && !req._used) {
+    req._used = true;
+    return { bodyHandle: handle };
+  }
+  return { body: (await req._bytes()).slice().buffer };
+}
+
+// incomingBody is a Go response's body as a stream.
+function incomingBody(res) {
+  if (nullBodyStatus.includes(res.status)) {
+    if (res.bodyHandle !== undefined) __weft.bodyClose(res.bodyHandle);
+    return null;
+  }
+  return res.bodyHandle !== undefined ? nativeStream(res.bodyHandle) : res.body;
+}
 
 const listeners = {};
 define("addEventListener", (type, fn) => { (listeners[type] = listeners[type] || []).push(fn); });
@@ -26,9 +46,8 @@ function serviceBinding(name) {
   const target = {
     async fetch(input, init) {
       const req = new Request(input, init);
-      const body = req._body === null ? null : (await req._bytes()).slice().buffer;
-      const res = await __weft.service(name, { method: req.method, url: req.url, headers: [...req.headers], body, redirect: "manual" });
-      return new Response(nullBodyStatus.includes(res.status) ? null : res.body, { status: res.status, statusText: res.statusText, headers: res.headers });
+      const res = await __weft.service(name, { method: req.method, url: req.url, headers: [...req.headers], ...await outgoingBody(req), redirect: "manual" });
+      return new Response(incomingBody(res), { status: res.status, statusText: res.statusText, headers: res.headers });
     },
   };
   return new Proxy(target, {
@@ -67,11 +86,35 @@ function makeEnv(desc) {
   return env;
 }
 
-async function exportResponse(res) {
+// exportResponse hands a response to Go. With stream, a streamed body stays a stream: Go takes an
+// untouched Go body whole, or pulls the script's stream one chunk at a time through read().
+async function exportResponse(res, stream) {
   if (!(res instanceof Response)) throw new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'.");
   if (res.type === "error") throw new TypeError("Return value from serve handler must not be an error response (like Response.error())");
-  const body = res._body === null ? null : (await res._bytes()).slice().buffer;
-  return { status: res.status, headers: [...res.headers], body };
+  const out = { status: res.status, headers: [...res.headers], body: null };
+  if (res._body === null) return out;
+  if (!stream || !(res._body instanceof ReadableStream)) {
+    out.body = (await res._bytes()).slice().buffer;
+    return out;
+  }
+  if (res._used || res._body._locked) throw new TypeError("Body has already been used. It can only be used once.");
+  res._used = true;
+  const handle = passableHandle(res._body);
+  if (handle !== undefined) {
+    out.bodyHandle = handle;
+    return out;
+  }
+  const reader = res._body.getReader();
+  // Go copies each chunk out before it asks for the next, so chunks are passed as they are.
+  out.read = () => reader.read().then(({ value, done }) => {
+    if (done) return null;
+    if (typeof value === "string") return new TextEncoder().encode(value);
+    if (value instanceof ArrayBuffer) return new Uint8Array(value);
+    if (ArrayBuffer.isView(value)) return value;
+    throw new TypeError("This ReadableStream did not return bytes.");
+  });
+  out.cancel = () => { reader.cancel(); };
+  return out;
 }
 
 // __weft_setup runs before the worker's own code; check runs after it and finds the fetch handler.
@@ -96,7 +139,8 @@ G.__weft_setup = function (format, envDesc) {
     },
     async handle(init) {
       waits = [];
-      const request = new Request(init.url, { method: init.method, headers: init.headers, body: init.body, cf: init.cf });
+      const body = init.bodyHandle !== undefined ? nativeStream(init.bodyHandle) : init.body;
+      const request = new Request(init.url, { method: init.method, headers: init.headers, body, cf: init.cf });
       let res;
       if (format === "modules") {
         const h = typeof handler === "function" ? new handler(ctx, env) : handler;
@@ -113,7 +157,7 @@ G.__weft_setup = function (format, envDesc) {
         if (!responded) throw new Error("No response: the fetch listener did not call event.respondWith()");
         res = await responded;
       }
-      return exportResponse(res);
+      return exportResponse(res, true);
     },
     // rpc calls a method of the default export or of a named entrypoint, for a service binding.
     async rpc(entrypoint, method, args) {

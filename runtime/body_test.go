@@ -1,0 +1,272 @@
+package runtime
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// serve puts a worker behind a real HTTP server.
+func serve(t *testing.T, w http.Handler) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(w)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// A stream that never ends can only be answered if the body is streamed, not collected first.
+func TestEndlessResponseStreamIsServedChunkByChunk(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "endless", `export default { fetch() {
+  const chunk = new Uint8Array(65536).fill(120);
+  return new Response(new ReadableStream({ pull(c) { c.enqueue(chunk) } }), { headers: { "content-type": "text/plain" } });
+} }`, func(s *WorkerSpec) { s.CPULimit = time.Minute }) // streaming costs CPU time, as in Workers
+	srv := serve(t, w)
+	res, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = 16 << 20
+	n, err := io.CopyN(io.Discard, res.Body, want)
+	res.Body.Close()
+	if err != nil || n != want || res.Header.Get("Content-Type") != "text/plain" {
+		t.Fatalf("read %d bytes: %v (%v)", n, err, res.Header)
+	}
+	// The runtime that served the abandoned stream is freed: the worker still answers.
+	res2, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res2.Body.Close()
+	if n, _ := io.CopyN(io.Discard, res2.Body, 1<<20); n != 1<<20 {
+		t.Fatalf("second request read %d", n)
+	}
+}
+
+func TestStreamedResponseArrivesWholeAndWaitUntilRunsAfterIt(t *testing.T) {
+	e := newStoreEngine(t)
+	w := e.load(t, "chunks", `let finished = "no";
+export default { fetch(req, env, ctx) {
+  if (new URL(req.url).pathname === "/finished") return new Response(finished);
+  let i = 0;
+  ctx.waitUntil(Promise.resolve().then(() => { finished = "yes" }));
+  return new Response(new ReadableStream({ async pull(c) {
+    await new Promise((r) => setTimeout(r, 1));
+    if (i === 100) return c.close();
+    c.enqueue(new TextEncoder().encode(String(i++).padStart(3, "0") + ","));
+  } }));
+} }`, nil)
+	srv := serve(t, w)
+	res, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	var want strings.Builder
+	for i := range 100 {
+		fmt.Fprintf(&want, "%03d,", i)
+	}
+	if string(body) != want.String() || res.TransferEncoding[0] != "chunked" {
+		t.Fatalf("body %q (%v)", body, res.TransferEncoding)
+	}
+	if r := get(w, "http://x/finished"); r.body != "yes" {
+		t.Fatalf("waitUntil after a stream: %q", r.body)
+	}
+}
+
+func TestStreamFailingMidwayCutsTheConnection(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "fails", `export default { fetch() {
+  let i = 0;
+  return new Response(new ReadableStream({ pull(c) {
+    if (i++ === 3) throw new Error("disk on fire");
+    c.enqueue(new Uint8Array(10));
+  } }));
+} }`, nil)
+	srv := serve(t, w)
+	res, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = io.ReadAll(res.Body)
+	res.Body.Close()
+	if err == nil {
+		t.Fatal("a stream that failed midway looked complete to the client")
+	}
+	if !strings.Contains(e.logs.text(), "disk on fire") {
+		t.Fatalf("logs: %s", e.logs.text())
+	}
+}
+
+// A fetched body returned as the response goes from socket to socket: the origin holds back its
+// second half until the client has the first, which a buffering proxy would never deliver.
+func TestFetchedBodyPassesThroughWithoutBuffering(t *testing.T) {
+	half := bytes.Repeat([]byte("a"), 4<<20)
+	gotFirst := make(chan struct{})
+	origin := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		rw.Header().Set("X-Origin", "1")
+		rw.Write(half)
+		rw.(http.Flusher).Flush()
+		<-gotFirst
+		rw.Write(bytes.ToUpper(half))
+	}))
+	defer origin.Close()
+	e := newTestEngine()
+	w := e.load(t, "proxy", `export default { fetch(req) { return fetch("`+origin.URL+`") } }`, nil)
+	srv := serve(t, w)
+	res, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	first := make([]byte, len(half))
+	if _, err := io.ReadFull(res.Body, first); err != nil || !bytes.Equal(first, half) {
+		t.Fatalf("first half: %v", err)
+	}
+	close(gotFirst)
+	rest, err := io.ReadAll(res.Body)
+	if err != nil || !bytes.Equal(rest, bytes.ToUpper(half)) || res.Header.Get("X-Origin") != "1" {
+		t.Fatalf("second half: %d bytes, %v", len(rest), err)
+	}
+}
+
+func TestLargeRequestBodyStreamsToTheScript(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "sink", `export default { async fetch(req) {
+  if (new URL(req.url).pathname === "/echo") return new Response(req.body);
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", await req.arrayBuffer()));
+  return new Response([...digest].map((b) => b.toString(16).padStart(2, "0")).join(""));
+} }`, nil)
+	srv := serve(t, w)
+	data := bytes.Repeat([]byte("0123456789abcdef"), 3<<20/16*2) // 6 MiB, sent chunked
+	pr, pw := io.Pipe()
+	go func() {
+		for off := 0; off < len(data); off += 100_000 {
+			pw.Write(data[off:min(off+100_000, len(data))])
+		}
+		pw.Close()
+	}()
+	res, err := http.Post(srv.URL, "application/octet-stream", pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if want := fmt.Sprintf("%x", sha256.Sum256(data)); string(got) != want {
+		t.Fatalf("digest %s, want %s", got, want)
+	}
+	// Echoing the request body answers while it is still being sent (full duplex).
+	res, err = http.Post(srv.URL+"/echo", "application/octet-stream", bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	echoed, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !bytes.Equal(echoed, data) {
+		t.Fatalf("echo returned %d bytes", len(echoed))
+	}
+}
+
+func TestRequestBodyOverTheLimitFails(t *testing.T) {
+	l := &limitedBody{rc: io.NopCloser(strings.NewReader("0123456789")), left: 4}
+	b, err := io.ReadAll(l)
+	if err != errBodyTooLarge || string(b) != "0123" {
+		t.Fatalf("got %q, %v", b, err)
+	}
+	l = &limitedBody{rc: io.NopCloser(strings.NewReader("0123")), left: 4}
+	if b, err := io.ReadAll(l); err != nil || string(b) != "0123" {
+		t.Fatalf("exactly at the limit: %q, %v", b, err)
+	}
+}
+
+// A service binding's streamed response reaches the caller chunk by chunk; a caller that stops
+// reading releases the callee.
+func TestServiceBindingStreamsBothWays(t *testing.T) {
+	e := newTestEngine()
+	e.load(t, "numbers", `export default { fetch(req) {
+  if (req.method === "POST") return new Response(req.body);
+  let i = 0;
+  return new Response(new ReadableStream({ pull(c) { c.enqueue(new TextEncoder().encode((i++) + ";")) } }));
+} }`, nil)
+	w := e.load(t, "front", `export default { async fetch(req, env) {
+  const path = new URL(req.url).pathname;
+  if (path === "/echo") return env.NUMBERS.fetch("http://numbers/", { method: "POST", body: req.body });
+  const res = await env.NUMBERS.fetch("http://numbers/");
+  if (path === "/raw") return res;
+  const reader = res.body.getReader();
+  let text = "";
+  for (let i = 0; i < 3; i++) text += new TextDecoder().decode((await reader.read()).value);
+  await reader.cancel();
+  return new Response(text);
+} }`, func(s *WorkerSpec) {
+		s.Bindings = []Binding{{Name: "NUMBERS", Type: "service", Target: map[string]string{"service": "numbers"}}}
+	})
+	srv := serve(t, w)
+	for range 3 {
+		if r := get(w, "http://front/"); r.body != "0;1;2;" {
+			t.Fatalf("got %q: %s", r.body, e.logs.text())
+		}
+	}
+	res, err := http.Get(srv.URL + "/raw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := make([]byte, 6)
+	io.ReadFull(res.Body, head)
+	res.Body.Close()
+	if string(head) != "0;1;2;" {
+		t.Fatalf("raw: %q", head)
+	}
+	data := strings.Repeat("z", 3<<20)
+	res, err = http.Post(srv.URL+"/echo", "text/plain", strings.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if string(back) != data {
+		t.Fatalf("echo through a binding: %d bytes %.200q %s", len(back), back, e.logs.text())
+	}
+}
+
+// At most six outbound requests of one request wait for answers at once; the rest queue.
+func TestOutboundConnectionsAreLimitedPerRequest(t *testing.T) {
+	var active, peak atomic.Int32
+	var mu sync.Mutex
+	release := make(chan struct{})
+	origin := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		n := active.Add(1)
+		mu.Lock()
+		if n > peak.Load() {
+			peak.Store(n)
+		}
+		if n == maxConnections {
+			close(release) // every slot is taken: let them all go
+		}
+		mu.Unlock()
+		<-release
+		active.Add(-1)
+		rw.Write([]byte("k"))
+	}))
+	defer origin.Close()
+	e := newTestEngine()
+	w := e.load(t, "many", `export default { async fetch() {
+  const all = await Promise.all(Array.from({ length: 20 }, () => fetch("`+origin.URL+`").then((r) => r.text())));
+  return new Response(all.join(""));
+} }`, nil)
+	if r := get(w, "http://many/"); r.body != strings.Repeat("k", 20) {
+		t.Fatalf("got %q: %s", r.body, e.logs.text())
+	}
+	if peak.Load() != maxConnections {
+		t.Fatalf("peak of %d requests in flight, want %d", peak.Load(), maxConnections)
+	}
+}
