@@ -19,6 +19,10 @@ const (
 	BindingVersion      = "version_metadata"
 	DefaultCPULimitMs   = 50
 	MaxCPULimitMs       = 30_000
+	DefaultWallLimitMs  = 30_000
+	MaxWallLimitMs      = 15 * 60_000
+	DefaultSubrequests  = 50
+	MaxSubrequests      = 1000
 	DefaultCompatDate   = "2024-09-23"
 	productionEnvName   = "production"
 	ProductionEnvName   = productionEnvName
@@ -103,17 +107,31 @@ type RenamedClass struct {
 	To   string `json:"to"`
 }
 
-// Limits bound one request's use of the runtime.
+// Limits bound one request's use of the runtime; zero means the default.
 type Limits struct {
-	CPUMs int `json:"cpu_ms"`
+	CPUMs       int `json:"cpu_ms"`
+	WallMs      int `json:"wall_ms,omitempty"`     // waiting for a response, and for waitUntil work after it
+	Subrequests int `json:"subrequests,omitempty"` // fetch and service-binding calls per request
 }
 
 // CPULimit returns the effective CPU limit.
 func (l Limits) CPULimit() time.Duration {
-	if l.CPUMs <= 0 {
-		return DefaultCPULimitMs * time.Millisecond
+	return orDefault(l.CPUMs, DefaultCPULimitMs) * time.Millisecond
+}
+
+// WallLimit returns the effective wall-clock limit.
+func (l Limits) WallLimit() time.Duration {
+	return orDefault(l.WallMs, DefaultWallLimitMs) * time.Millisecond
+}
+
+// SubrequestLimit returns the effective number of subrequests a request may make.
+func (l Limits) SubrequestLimit() int { return int(orDefault(l.Subrequests, DefaultSubrequests)) }
+
+func orDefault(v, def int) time.Duration {
+	if v <= 0 {
+		return time.Duration(def)
 	}
-	return time.Duration(l.CPUMs) * time.Millisecond
+	return time.Duration(v)
 }
 
 // Validate checks settings supplied by a user (secrets are checked where they are written).
@@ -184,8 +202,18 @@ func (s *Settings) Validate() error {
 		}
 		tags[m.Tag] = true
 	}
-	if s.Limits.CPUMs < 0 || s.Limits.CPUMs > MaxCPULimitMs {
+	return s.Limits.validate()
+}
+
+func (l Limits) validate() error {
+	if l.CPUMs < 0 || l.CPUMs > MaxCPULimitMs {
 		return Errorf(EINVALID, "limits.cpu_ms must be between 1 and %d", MaxCPULimitMs)
+	}
+	if l.WallMs < 0 || l.WallMs > MaxWallLimitMs {
+		return Errorf(EINVALID, "limits.wall_ms must be between 1 and %d", MaxWallLimitMs)
+	}
+	if l.Subrequests < 0 || l.Subrequests > MaxSubrequests {
+		return Errorf(EINVALID, "limits.subrequests must be between 1 and %d", MaxSubrequests)
 	}
 	return nil
 }

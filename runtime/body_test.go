@@ -238,6 +238,22 @@ func TestServiceBindingStreamsBothWays(t *testing.T) {
 	}
 }
 
+func TestSubrequestLimitIsPerEnvironment(t *testing.T) {
+	origin := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { rw.Write([]byte("k")) }))
+	defer origin.Close()
+	e := newTestEngine()
+	w := e.load(t, "three", `export default { async fetch() {
+  let out = "";
+  for (let i = 0; i < 4; i++) {
+    try { out += await (await fetch("`+origin.URL+`")).text() } catch (err) { out += " " + err.message }
+  }
+  return new Response(out);
+} }`, func(s *WorkerSpec) { s.Subrequests = 3 })
+	if r := get(w, "http://x/"); r.body != "kkk Too many subrequests (at most 3 per request)" {
+		t.Fatalf("got %q", r.body)
+	}
+}
+
 // At most six outbound requests of one request wait for answers at once; the rest queue.
 func TestOutboundConnectionsAreLimitedPerRequest(t *testing.T) {
 	var active, peak atomic.Int32

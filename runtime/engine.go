@@ -85,6 +85,8 @@ type WorkerSpec struct {
 	Bindings  []Binding
 	CPULimit  time.Duration
 	WallLimit time.Duration
+	// Subrequests caps fetch and service-binding calls per request (default 50).
+	Subrequests int
 	// Version is what a version_metadata binding shows: id, tag and timestamp.
 	Version VersionInfo
 	// Namespace is "service/env": Durable Objects of this worker's classes belong to it.
@@ -179,6 +181,9 @@ func (e *Engine) Load(spec WorkerSpec) (*Worker, error) {
 	if spec.WallLimit <= 0 {
 		spec.WallLimit = DefaultWallLimit
 	}
+	if spec.Subrequests <= 0 {
+		spec.Subrequests = maxSubrequests
+	}
 	w = &Worker{engine: e, spec: spec, program: prg, idle: make(chan *instance, e.cfg.PoolSize)}
 	first, err := w.newInstance()
 	if err != nil {
@@ -232,6 +237,9 @@ func (e *Engine) Try(spec WorkerSpec, rw http.ResponseWriter, r *http.Request) e
 	}
 	if spec.WallLimit <= 0 {
 		spec.WallLimit = DefaultWallLimit
+	}
+	if spec.Subrequests <= 0 {
+		spec.Subrequests = maxSubrequests
 	}
 	w := &Worker{engine: e, spec: spec, program: prg, idle: make(chan *instance, 1)}
 	in, err := w.newInstance()

@@ -314,8 +314,8 @@ func (n *natives) async(do func() (*http.Response, error)) *goja.Promise {
 	in := n.in
 	n.subrequests++
 	p, resolve, reject := in.vm.NewPromise()
-	if n.subrequests > maxSubrequests {
-		reject(in.vm.NewGoError(fmt.Errorf("Too many subrequests (at most %d per request)", maxSubrequests)))
+	if limit := in.w.spec.Subrequests; n.subrequests > limit {
+		reject(in.vm.NewGoError(fmt.Errorf("Too many subrequests (at most %d per request)", limit)))
 		return p
 	}
 	in.mu.Lock()

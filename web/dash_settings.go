@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -198,16 +199,31 @@ func (d *dashboard) handleSettingsRoutes(c echo.Context) error {
 }
 
 func (d *dashboard) handleSettingsLimits(c echo.Context) error {
-	ms, err := strconv.Atoi(strings.TrimSpace(c.FormValue("cpu_ms")))
-	if err != nil || ms < 1 {
-		return d.settingsPage(c, http.StatusUnprocessableEntity, views.FieldErrors{"cpu_ms": "enter a whole number of milliseconds, at least 1"}, nil)
+	var l models.Limits
+	fields := []struct {
+		name string
+		into *int
+	}{{"cpu_ms", &l.CPUMs}, {"wall_ms", &l.WallMs}, {"subrequests", &l.Subrequests}}
+	for _, f := range fields {
+		v, err := strconv.Atoi(strings.TrimSpace(c.FormValue(f.name)))
+		if err != nil || v < 1 {
+			return d.settingsPage(c, http.StatusUnprocessableEntity, views.FieldErrors{f.name: "enter a whole number, at least 1"}, nil)
+		}
+		*f.into = v
 	}
-	res, err := d.store.UpdateSettings(d.ctx(c), actor(c), c.Param("service"), c.Param("env"), "settings", "CPU limit "+strconv.Itoa(ms)+" ms",
-		func(s *models.Settings) error { s.Limits.CPUMs = ms; return nil })
+	msg := fmt.Sprintf("Limits: CPU %d ms, wall %d ms, %d subrequests", l.CPUMs, l.WallMs, l.Subrequests)
+	res, err := d.store.UpdateSettings(d.ctx(c), actor(c), c.Param("service"), c.Param("env"), "settings", msg,
+		func(s *models.Settings) error { s.Limits = l; return nil })
 	if err != nil {
-		return d.fieldFailure(c, err, "cpu_ms", nil)
+		field := "cpu_ms"
+		for _, f := range fields {
+			if strings.Contains(err.Error(), "limits."+f.name) {
+				field = f.name
+			}
+		}
+		return d.fieldFailure(c, err, field, nil)
 	}
-	return settingsSaved(c, res, "CPU limit "+strconv.Itoa(ms)+" ms")
+	return settingsSaved(c, res, msg)
 }
 
 func (d *dashboard) handleCronRunNow(c echo.Context) error {

@@ -137,10 +137,18 @@ func TestSettingsPageFormsAndErrors(t *testing.T) {
 	if p := b.post(s+"/limits", url.Values{"cpu_ms": {"lots"}}); p.status != http.StatusUnprocessableEntity {
 		t.Fatalf("bad cpu: %d", p.status)
 	}
-	b.post(s+"/limits", url.Values{"cpu_ms": {"120"}})
+	if p := b.post(s+"/limits", url.Values{"cpu_ms": {"120"}, "wall_ms": {"5000"}, "subrequests": {"5000"}}); !strings.Contains(text(p, "#err-subrequests"), "between 1 and 1000") {
+		t.Fatalf("too many subrequests: %d %q", p.status, text(p, ".field-error"))
+	}
+	b.post(s+"/limits", url.Values{"cpu_ms": {"120"}, "wall_ms": {"5000"}, "subrequests": {"200"}})
 	p = b.get(s)
-	if v, _ := p.doc.Find("#cpu-ms").Attr("value"); v != "120" || p.doc.Find(`tr[data-binding="CACHE"]`).Length() != 1 {
-		t.Fatalf("cpu %q, bindings %q", v, text(p, "#bindings"))
+	for id, want := range map[string]string{"#cpu-ms": "120", "#wall-ms": "5000", "#subrequests": "200"} {
+		if v, _ := p.doc.Find(id).Attr("value"); v != want {
+			t.Fatalf("%s is %q, want %s", id, v, want)
+		}
+	}
+	if p.doc.Find(`tr[data-binding="CACHE"]`).Length() != 1 {
+		t.Fatalf("bindings %q", text(p, "#bindings"))
 	}
 	if _, body := ts.gatewayGet(t, "shop.example.com", "/"); body != "Hello world!" {
 		t.Fatalf("route not serving: %q", body)

@@ -41,7 +41,9 @@ type section struct {
 		Crons []string `toml:"crons"`
 	} `toml:"triggers"`
 	Limits *struct {
-		CPUMs int `toml:"cpu_ms"`
+		CPUMs       int `toml:"cpu_ms"`
+		Subrequests int `toml:"subrequests"`
+		WallMs      int `toml:"wall_ms"` // Weft's own: Workers fixes wall time
 	} `toml:"limits"`
 	VersionMetadata *struct {
 		Binding string `toml:"binding"`
@@ -191,7 +193,7 @@ func (s *section) into(cfg *Config, file, prefix string, order map[string]int) e
 		set.Crons = s.Triggers.Crons
 	}
 	if s.Limits != nil {
-		set.Limits.CPUMs = s.Limits.CPUMs
+		set.Limits = models.Limits{CPUMs: s.Limits.CPUMs, Subrequests: s.Limits.Subrequests, WallMs: s.Limits.WallMs}
 	}
 
 	routes, err := s.routes()

@@ -59,8 +59,8 @@ func TestTopLevelIsProduction(t *testing.T) {
 	if len(s.Migrations) != 2 || s.Migrations[1].RenamedClasses[0].To != "Tally" {
 		t.Errorf("migrations = %+v", s.Migrations)
 	}
-	if !reflect.DeepEqual(s.Crons, []string{"*/5 * * * *"}) || s.Limits.CPUMs != 100 {
-		t.Errorf("crons %v cpu %d", s.Crons, s.Limits.CPUMs)
+	if !reflect.DeepEqual(s.Crons, []string{"*/5 * * * *"}) || s.Limits != (models.Limits{CPUMs: 100, Subrequests: 200, WallMs: 60000}) {
+		t.Errorf("crons %v limits %+v", s.Crons, s.Limits)
 	}
 	if !reflect.DeepEqual(cfg.Routes, []string{"shop.example.com/*", "api.example.com/v1/*"}) {
 		t.Errorf("routes = %v", cfg.Routes)
@@ -134,19 +134,20 @@ func TestUnknownFieldsWarn(t *testing.T) {
 
 func TestBadInputSaysWhereAndWhat(t *testing.T) {
 	cases := map[string]struct{ toml, want string }{
-		"syntax":        {"name = \"a\"\nmain = [\n", "wrangler.toml:2:"},
-		"type":          {"name = \"a\"\ncompatibility_date = 2024\n", "wrangler.toml:2: compatibility_date"},
-		"bad name":      {"name = \"Not_A_Name\"\n", "name:"},
-		"kv without id": {"name = \"a\"\n[[kv_namespaces]]\nbinding = \"K\"\n", "kv_namespaces[0]: binding and id are required"},
-		"env kv":        {"name = \"a\"\n[env.staging]\n[[env.staging.kv_namespaces]]\nid = \"x\"\n", "env.staging.kv_namespaces[0]"},
-		"bad cron":      {"name = \"a\"\n[triggers]\ncrons = [\"every minute\"]\n", `invalid cron "every minute"`},
-		"bad var name":  {"name = \"a\"\n[vars]\n\"1x\" = \"v\"\n", `"1x"`},
-		"clash":         {"name = \"a\"\n[vars]\nK = \"v\"\n[[r2_buckets]]\nbinding = \"K\"\nbucket_name = \"b\"\n", "clashes"},
-		"bad route":     {"name = \"a\"\nroutes = [3]\n", "routes[0]"},
-		"bad date":      {"name = \"a\"\ncompatibility_date = \"yesterday\"\n", "compatibility_date"},
-		"dup migration": {"name = \"a\"\n[[migrations]]\ntag = \"v1\"\n[[migrations]]\ntag = \"v1\"\n", "unique tag"},
-		"bad cpu":       {"name = \"a\"\n[limits]\ncpu_ms = -1\n", "cpu_ms"},
-		"version meta":  {"name = \"a\"\n[version_metadata]\nbinding = \"\"\n", "version_metadata: binding is required"},
+		"syntax":          {"name = \"a\"\nmain = [\n", "wrangler.toml:2:"},
+		"type":            {"name = \"a\"\ncompatibility_date = 2024\n", "wrangler.toml:2: compatibility_date"},
+		"bad name":        {"name = \"Not_A_Name\"\n", "name:"},
+		"kv without id":   {"name = \"a\"\n[[kv_namespaces]]\nbinding = \"K\"\n", "kv_namespaces[0]: binding and id are required"},
+		"env kv":          {"name = \"a\"\n[env.staging]\n[[env.staging.kv_namespaces]]\nid = \"x\"\n", "env.staging.kv_namespaces[0]"},
+		"bad cron":        {"name = \"a\"\n[triggers]\ncrons = [\"every minute\"]\n", `invalid cron "every minute"`},
+		"bad var name":    {"name = \"a\"\n[vars]\n\"1x\" = \"v\"\n", `"1x"`},
+		"clash":           {"name = \"a\"\n[vars]\nK = \"v\"\n[[r2_buckets]]\nbinding = \"K\"\nbucket_name = \"b\"\n", "clashes"},
+		"bad route":       {"name = \"a\"\nroutes = [3]\n", "routes[0]"},
+		"bad date":        {"name = \"a\"\ncompatibility_date = \"yesterday\"\n", "compatibility_date"},
+		"dup migration":   {"name = \"a\"\n[[migrations]]\ntag = \"v1\"\n[[migrations]]\ntag = \"v1\"\n", "unique tag"},
+		"bad cpu":         {"name = \"a\"\n[limits]\ncpu_ms = -1\n", "cpu_ms"},
+		"bad subrequests": {"name = \"a\"\n[limits]\nsubrequests = 100000\n", "subrequests"},
+		"version meta":    {"name = \"a\"\n[version_metadata]\nbinding = \"\"\n", "version_metadata: binding is required"},
 	}
 	for name, c := range cases {
 		_, err := Parse("wrangler.toml", []byte(c.toml), "staging")
