@@ -144,6 +144,7 @@ func (s *Store) DeleteKVNamespace(ctx context.Context, a Actor, name string) err
 		s.kv.mu.Lock()
 		delete(s.kv.ids, name)
 		s.kv.mu.Unlock()
+		s.kvReads.reset()
 	}
 	return err
 }
@@ -168,12 +169,18 @@ func (s *Store) KVGet(ctx context.Context, namespace, key string) (value []byte,
 	if err != nil {
 		return nil, "", false, err
 	}
+	if c, ok := s.kvReads.get(id, key); ok {
+		return c.value, c.metadata, c.found, nil
+	}
+	gen := s.kvReads.gen.Load()
 	var e KVEntry
 	res := s.read(ctx).Where("namespace_id = ? AND key = ?", id, key).Limit(1).Find(&e)
 	if res.Error != nil {
 		return nil, "", false, fmt.Errorf("models: KV get: %w", res.Error)
 	}
-	if res.RowsAffected == 0 || (e.Expiration != 0 && e.Expiration <= time.Now().Unix()) {
+	found = res.RowsAffected > 0
+	s.kvReads.fill(gen, id, key, kvCached{value: e.Value, metadata: e.Metadata, expiration: e.Expiration, found: found})
+	if !found || (e.Expiration != 0 && e.Expiration <= time.Now().Unix()) {
 		return nil, "", false, nil
 	}
 	return e.Value, e.Metadata, true, nil
@@ -198,6 +205,7 @@ func (s *Store) KVPut(ctx context.Context, namespace, key string, value []byte, 
 		value = []byte{}
 	}
 	e := KVEntry{NamespaceID: id, Key: key, Value: value, Metadata: metadata, Expiration: expiration}
+	defer s.kvReads.forget(id, key) // after the write, so a read in between cannot cache the old row
 	err = s.read(ctx).Clauses(clause.OnConflict{UpdateAll: true}).Create(&e).Error
 	if err != nil {
 		return fmt.Errorf("models: KV put: %w", err)
@@ -211,6 +219,7 @@ func (s *Store) KVDelete(ctx context.Context, namespace, key string) error {
 	if err != nil {
 		return err
 	}
+	defer s.kvReads.forget(id, key)
 	if err := s.read(ctx).Where("namespace_id = ? AND key = ?", id, key).Delete(&KVEntry{}).Error; err != nil {
 		return fmt.Errorf("models: KV delete: %w", err)
 	}

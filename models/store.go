@@ -18,6 +18,7 @@ type Store struct {
 	aead     cipher.AEAD
 	onChange func()
 	kv       kvIDs  // namespace ids by name
+	kvReads  *kvCache
 	blobDir  string // R2 object bodies
 }
 
@@ -34,7 +35,7 @@ func NewStore(db *gorm.DB, secretKey []byte) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("models: secret key: %w", err)
 	}
-	return &Store{db: db, aead: aead}, nil
+	return &Store{db: db, aead: aead, kvReads: newKVCache()}, nil
 }
 
 // OnChange registers f to run after every committed change to routing-relevant state.
