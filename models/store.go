@@ -17,7 +17,7 @@ type Store struct {
 	db       *gorm.DB
 	aead     cipher.AEAD
 	onChange func()
-	kv       kvIDs  // namespace ids by name
+	kv       kvIDs // namespace ids by name
 	kvReads  *kvCache
 	blobDir  string // R2 object bodies
 }
