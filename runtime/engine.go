@@ -11,6 +11,7 @@ import (
 
 	"github.com/dop251/goja"
 	"github.com/dop251/goja/parser"
+	lru "github.com/hashicorp/golang-lru/v2"
 )
 
 // Defaults for a version's limits.
@@ -20,9 +21,12 @@ const (
 	// startupCPULimit bounds a script's top-level evaluation, as Workers' startup limit does.
 	startupCPULimit = 400 * time.Millisecond
 	maxSubrequests  = 50
-	maxConnections  = 6 // outbound requests of one request awaiting an answer at once, as in Workers
-	maxRequestBody  = 100 << 20
-	maxCallStack    = 2000
+	// programCacheSize compiled bundles are kept by hash, so a promotion or a restart of a worker
+	// reuses the compiled program; the least recently used beyond that are dropped.
+	programCacheSize = 1024
+	maxConnections   = 6 // outbound requests of one request awaiting an answer at once, as in Workers
+	maxRequestBody   = 100 << 20
+	maxCallStack     = 2000
 )
 
 // EngineConfig configures the engine.
@@ -42,6 +46,9 @@ type EngineConfig struct {
 	MemoryLimit uint64
 	Hosts       DurableHosts // finds the live worker of an environment; nil in tests
 	PoolSize    int          // idle runtimes kept per worker; 0 means 2×GOMAXPROCS
+	// ShrinkEvery is how often idle pools are trimmed to what the busiest moment since the last
+	// trim needed (0: every 30 s); a worker without traffic keeps no runtime at all.
+	ShrinkEvery time.Duration
 }
 
 // ServiceDispatcher runs a request against another environment in-process (service bindings).
@@ -105,11 +112,12 @@ type VersionInfo struct {
 type Engine struct {
 	cfg      EngineConfig
 	mu       sync.Mutex
-	programs map[string]*goja.Program // by bundle hash
-	workers  map[string]*Worker       // by spec ID
+	programs *lru.Cache[string, *goja.Program] // by bundle hash; workers hold their own, so eviction only costs a recompile
+	workers  map[string]*Worker                // by spec ID
 	compiles atomic.Int64
 	do       durables
 	memory   *memoryGuard
+	shrinker sync.Once
 }
 
 // NewEngine makes an engine.
@@ -123,7 +131,11 @@ func NewEngine(cfg EngineConfig) *Engine {
 	if cfg.MemoryLimit == 0 {
 		cfg.MemoryLimit = DefaultMemoryLimit
 	}
-	return &Engine{cfg: cfg, programs: map[string]*goja.Program{}, workers: map[string]*Worker{},
+	if cfg.ShrinkEvery <= 0 {
+		cfg.ShrinkEvery = 30 * time.Second
+	}
+	programs, _ := lru.New[string, *goja.Program](programCacheSize)
+	return &Engine{cfg: cfg, programs: programs, workers: map[string]*Worker{},
 		memory: &memoryGuard{limit: cfg.MemoryLimit, running: map[*instance]time.Time{}}}
 }
 
@@ -134,7 +146,7 @@ func (e *Engine) Compiles() int64 { return e.compiles.Load() }
 func (e *Engine) program(b *Bundle) (*goja.Program, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if p := e.programs[b.Hash]; p != nil {
+	if p, ok := e.programs.Get(b.Hash); ok {
 		return p, nil
 	}
 	p, err := compile(b)
@@ -142,7 +154,7 @@ func (e *Engine) program(b *Bundle) (*goja.Program, error) {
 		return nil, err
 	}
 	e.compiles.Add(1)
-	e.programs[b.Hash] = p
+	e.programs.Add(b.Hash, p)
 	return p, nil
 }
 
@@ -189,14 +201,45 @@ func (e *Engine) Load(spec WorkerSpec) (*Worker, error) {
 	if err != nil {
 		return nil, err
 	}
-	w.put(first)
+	w.keep(first)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if existing := e.workers[spec.ID]; existing != nil {
 		return existing, nil
 	}
 	e.workers[spec.ID] = w
+	e.shrinker.Do(func() { go e.shrinkEvery(e.cfg.ShrinkEvery) })
 	return w, nil
+}
+
+func (e *Engine) shrinkEvery(d time.Duration) {
+	for range time.Tick(d) {
+		e.ShrinkPools()
+	}
+}
+
+// ShrinkPools trims every worker's idle runtimes to the most it had busy at once since the last trim.
+func (e *Engine) ShrinkPools() {
+	e.mu.Lock()
+	ws := make([]*Worker, 0, len(e.workers))
+	for _, w := range e.workers {
+		ws = append(ws, w)
+	}
+	e.mu.Unlock()
+	for _, w := range ws {
+		w.shrink()
+	}
+}
+
+// IdleRuntimes counts the runtimes pooled across all workers.
+func (e *Engine) IdleRuntimes() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	n := 0
+	for _, w := range e.workers {
+		n += len(w.idle)
+	}
+	return n
 }
 
 // Unload forgets a worker's idle runtimes; requests in flight finish on what they hold.
@@ -224,7 +267,7 @@ func (e *Engine) log(spec *WorkerSpec, level, msg string) {
 // cached: the dashboard's preview of code that has not been saved.
 func (e *Engine) Try(spec WorkerSpec, rw http.ResponseWriter, r *http.Request) error {
 	e.mu.Lock()
-	prg := e.programs[spec.Bundle.Hash]
+	prg, _ := e.programs.Get(spec.Bundle.Hash)
 	e.mu.Unlock()
 	if prg == nil {
 		var err error
@@ -246,7 +289,7 @@ func (e *Engine) Try(spec WorkerSpec, rw http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	w.put(in)
+	w.keep(in)
 	w.serve(rw, r) // a body cut short shows in the preview's console
 	return nil
 }

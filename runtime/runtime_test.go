@@ -385,3 +385,31 @@ func TestServiceBindingLoopIsCut(t *testing.T) {
 		t.Fatalf("loop: %d %s", r.status, e.logs.text())
 	}
 }
+
+// Pools grow with concurrent load and shrink back when it is gone: an idle worker keeps no runtime.
+func TestIdlePoolsShrink(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "pool", `export default { async fetch() { await new Promise((r) => setTimeout(r, 20)); return new Response("ok") } }`, nil)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() { defer wg.Done(); get(w, "http://x/") }()
+	}
+	wg.Wait()
+	if n := e.IdleRuntimes(); n < 2 {
+		t.Fatalf("after 4 concurrent requests %d runtimes are pooled", n)
+	}
+	e.ShrinkPools() // trims to the peak since the last trim: still all of them
+	get(w, "http://x/")
+	e.ShrinkPools() // one request at a time since: one runtime
+	if n := e.IdleRuntimes(); n != 1 {
+		t.Fatalf("after sequential traffic %d runtimes are pooled, want 1", n)
+	}
+	e.ShrinkPools() // no traffic at all
+	if n := e.IdleRuntimes(); n != 0 {
+		t.Fatalf("an idle worker keeps %d runtimes", n)
+	}
+	if r := get(w, "http://x/"); r.body != "ok" {
+		t.Fatalf("after shrinking: %q", r.body)
+	}
+}
