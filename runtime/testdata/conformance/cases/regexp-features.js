@@ -1,0 +1,22 @@
+// @case {"requests":[{"path":"/"}]}
+export default {
+  fetch() {
+    const out = {};
+    const m = "2026-11-23".match(/(?<y>\d{4})-(?<m>\d{2})-(?<d>\d{2})/);
+    out.named = [m.groups.y, m.groups.m, m.groups.d, m.index];
+    out.lookbehind = "price: $42, €17".match(/(?<=\$)\d+/)[0];
+    out.negLookbehind = "a1 b2 c3".replace(/(?<!b)\d/g, "#");
+    out.unicode = [/\p{L}+/u.exec("123 héllo")[0], /^.$/u.test("😀"), /^.$/.test("😀")];
+    out.sticky = (() => { const r = /a/y; r.lastIndex = 1; return [r.test("ba"), r.lastIndex]; })();
+    out.dotAll = /a.b/s.test("a\nb");
+    out.matchAll = [..."a1b2c3".matchAll(/[a-z](\d)/g)].map((x) => x[1]);
+    out.replaceFn = "john smith".replace(/(\w+) (\w+)/, (_, a, b) => `${b}, ${a}`);
+    out.split = "a, b,c ,d".split(/\s*,\s*/);
+    out.flags = /x/gimsuy.flags;
+    out.indices = /b(c)/d.exec("abc").indices[1];
+    out.backref = /(\w)\1/.test("hello");
+    try { new RegExp("("); } catch (e) { out.bad = e.constructor.name; }
+    out.escape = typeof RegExp.escape;
+    return Response.json(out);
+  },
+};
