@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/andybalholm/cascadia"
@@ -43,9 +44,9 @@ func tokenizeHTML(doc []byte, selectors []string) ([]htmlToken, error) {
 	}
 	root := &html.Node{Type: html.DocumentNode}
 	type open struct {
-		node    *html.Node
-		id      int
-		matches []int
+		node   *html.Node
+		id     int
+		within []int // selectors matched by this element or an ancestor: text and comments inside get their handlers
 	}
 	stack := []open{{node: root}}
 	z := html.NewTokenizer(bytes.NewReader(doc))
@@ -82,7 +83,13 @@ func tokenizeHTML(doc []byte, selectors []string) ([]htmlToken, error) {
 			t.Void = tt == html.SelfClosingTagToken || voidElements[tok.Data]
 			out = append(out, t)
 			if !t.Void {
-				stack = append(stack, open{node: n, id: nextID, matches: matches})
+				within := append([]int(nil), top.within...)
+				for _, m := range matches {
+					if !slices.Contains(within, m) {
+						within = append(within, m)
+					}
+				}
+				stack = append(stack, open{node: n, id: nextID, within: within})
 			}
 		case html.EndTagToken:
 			// Close up to the matching open element; a stray end tag closes nothing.
@@ -108,9 +115,9 @@ func tokenizeHTML(doc []byte, selectors []string) ([]htmlToken, error) {
 			out = append(out, htmlToken{Kind: "end", Raw: raw, Tag: tok.Data, ID: closing.id})
 			dropChildren(closing.node)
 		case html.TextToken:
-			out = append(out, htmlToken{Kind: "text", Raw: raw, Matches: top.matches})
+			out = append(out, htmlToken{Kind: "text", Raw: raw, Matches: top.within})
 		case html.CommentToken:
-			out = append(out, htmlToken{Kind: "comment", Raw: raw, Matches: top.matches})
+			out = append(out, htmlToken{Kind: "comment", Raw: raw, Matches: top.within})
 		case html.DoctypeToken:
 			out = append(out, htmlToken{Kind: "doctype", Raw: raw, Name: tok.Data})
 		}

@@ -94,12 +94,17 @@ func urlObject(u *whatwg.Url) map[string]any {
 	if u.IsSpecialScheme() && u.Scheme() != "file" {
 		origin = u.Protocol() + "//" + u.Host()
 	}
+	if u.Scheme() == "blob" { // a blob: URL has the origin of the http(s) URL inside it
+		if inner, err := urlParser.Parse(u.Pathname()); err == nil && (inner.Scheme() == "http" || inner.Scheme() == "https") {
+			origin = inner.Protocol() + "//" + inner.Host()
+		}
+	}
 	return map[string]any{"href": u.Href(false), "origin": origin, "protocol": u.Protocol(), "username": u.Username(),
 		"password": u.Password(), "host": u.Host(), "hostname": u.Hostname(), "port": u.Port(), "pathname": u.Pathname(),
 		"search": u.Search(), "hash": u.Hash()}
 }
 
-var urlParser = whatwg.NewParser(whatwg.WithPercentEncodeSinglePercentSign())
+var urlParser = whatwg.NewParser()
 
 func (n *natives) urlParse(input string, base goja.Value) map[string]any {
 	var u *whatwg.Url

@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"hash"
 	"math/big"
+	"slices"
 	"strings"
 
 	"github.com/dop251/goja"
@@ -133,6 +134,53 @@ func (n *natives) key(handle int) *cryptoKey {
 		n.subtleFail(fmt.Errorf("InvalidAccessError: unknown key"))
 	}
 	return k
+}
+
+// keyUsages lists what each kind of key may be used for, by algorithm and key type.
+func keyUsages(alg, typ string) []string {
+	switch alg {
+	case "HMAC":
+		return []string{"sign", "verify"}
+	case "AES-GCM", "AES-CBC", "AES-CTR", "AES-KW":
+		return []string{"encrypt", "decrypt", "wrapKey", "unwrapKey"}
+	case "PBKDF2", "HKDF":
+		return []string{"deriveKey", "deriveBits"}
+	case "ECDH", "X25519":
+		if typ == "private" {
+			return []string{"deriveKey", "deriveBits"}
+		}
+		return []string{}
+	case "RSA-OAEP":
+		if typ == "private" {
+			return []string{"decrypt", "unwrapKey"}
+		}
+		return []string{"encrypt", "wrapKey"}
+	}
+	if typ == "private" {
+		return []string{"sign"}
+	}
+	return []string{"verify"}
+}
+
+// checkUsages refuses usages a key cannot have, and a secret or private key with none, with
+// SyntaxError as WebCrypto says.
+func (n *natives) checkUsages(k *cryptoKey, usages []string) {
+	allowed := keyUsages(k.Alg, k.Type)
+	for _, u := range usages {
+		if !slices.Contains(allowed, u) {
+			n.subtleFail(fmt.Errorf("SyntaxError: usage %q is not valid for a %s %s key", u, k.Type, k.Alg))
+		}
+	}
+	if len(usages) == 0 && k.Type != "public" {
+		n.subtleFail(fmt.Errorf("SyntaxError: a %s key needs at least one usage", k.Type))
+	}
+}
+
+// needAlg refuses an operation named for another algorithm than the key's.
+func (n *natives) needAlg(k *cryptoKey, alg subtleAlg) {
+	if !strings.EqualFold(alg.Name, k.Alg) {
+		n.subtleFail(fmt.Errorf("InvalidAccessError: requested algorithm %q does not match this key's %q", alg.Name, k.Alg))
+	}
 }
 
 func (n *natives) needUsage(k *cryptoKey, usage string) {
@@ -353,6 +401,7 @@ func (n *natives) subtleNatives(set func(string, any)) {
 		if err != nil {
 			n.subtleFail(err)
 		}
+		n.checkUsages(k, usages)
 		k.Extractable, k.Usages = extractable, usages
 		return n.addKey(k)
 	})
@@ -362,7 +411,11 @@ func (n *natives) subtleNatives(set func(string, any)) {
 		if err != nil {
 			n.subtleFail(err)
 		}
+		if len(usages) == 0 {
+			n.subtleFail(fmt.Errorf("SyntaxError: usages must not be empty"))
+		}
 		if pub == nil {
+			n.checkUsages(k, usages)
 			k.Extractable, k.Usages = extractable, usages
 			return n.addKey(k)
 		}
@@ -382,6 +435,7 @@ func (n *natives) subtleNatives(set func(string, any)) {
 	})
 	set("cryptoSign", func(handle int, alg string, data goja.ArrayBuffer) goja.ArrayBuffer {
 		k := n.key(handle)
+		n.needAlg(k, parseAlg(alg))
 		n.needUsage(k, "sign")
 		sig, err := sign(k, parseAlg(alg), data.Bytes())
 		if err != nil {
@@ -391,6 +445,7 @@ func (n *natives) subtleNatives(set func(string, any)) {
 	})
 	set("cryptoVerify", func(handle int, alg string, sig, data goja.ArrayBuffer) bool {
 		k := n.key(handle)
+		n.needAlg(k, parseAlg(alg))
 		n.needUsage(k, "verify")
 		ok, err := verify(k, parseAlg(alg), sig.Bytes(), data.Bytes())
 		if err != nil {

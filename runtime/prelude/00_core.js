@@ -4,6 +4,30 @@
 const G = globalThis;
 const define = (name, value) => Object.defineProperty(G, name, { value, writable: true, configurable: true, enumerable: false });
 
+// goja has no Symbol.asyncIterator; esbuild's lowered for-await looks for this same registered symbol.
+if (!Symbol.asyncIterator) Object.defineProperty(Symbol, "asyncIterator", { value: Symbol.for("Symbol.asyncIterator") });
+// Newer built-ins workerd's V8 has and goja lacks.
+const groupBy = (items, key, make, add) => { const out = make(); let i = 0; for (const x of items) add(out, key(x, i++), x); return out; };
+if (!Object.groupBy) Object.defineProperty(Object, "groupBy", { writable: true, configurable: true, value: (items, key) => groupBy(items, key, () => Object.create(null), (o, k, x) => { (o[k] = o[k] || []).push(x); }) });
+if (!RegExp.escape) {
+  const hex = (c, n) => c.toString(16).padStart(n, "0");
+  const controls = { "\t": "\\t", "\n": "\\n", "\v": "\\v", "\f": "\\f", "\r": "\\r" };
+  Object.defineProperty(RegExp, "escape", { writable: true, configurable: true, value: (s) => {
+    if (typeof s !== "string") throw new TypeError("RegExp.escape requires a string");
+    let out = "";
+    for (const ch of s) {
+      const c = ch.codePointAt(0);
+      if (out === "" && /[0-9A-Za-z]/.test(ch)) out += "\\x" + hex(c, 2);
+      else if ("^$\\.*+?()[]{}|/".includes(ch)) out += "\\" + ch;
+      else if (controls[ch]) out += controls[ch];
+      else if (",-=<>#&!%:;@~'`\"".includes(ch) || /\s/.test(ch) || (c >= 0xd800 && c <= 0xdfff)) out += c <= 0xff ? "\\x" + hex(c, 2) : "\\u" + hex(c, 4);
+      else out += ch;
+    }
+    return out;
+  } });
+}
+if (!Map.groupBy) Object.defineProperty(Map, "groupBy", { writable: true, configurable: true, value: (items, key) => groupBy(items, key, () => new Map(), (m, k, x) => { if (!m.has(k)) m.set(k, []); m.get(k).push(x); }) });
+
 // bytesOf copies any BufferSource into a fresh ArrayBuffer the natives can read.
 function bytesOf(v) {
   // Copied in Go: goja copies typed arrays one element at a time.
@@ -60,6 +84,12 @@ G.__weft_inspect = (v) => inspect(v, 1, []);
 const consoleObj = {};
 for (const level of ["log", "info", "warn", "error", "debug"]) consoleObj[level] = (...args) => __weft.log(level, format(args));
 consoleObj.trace = consoleObj.debug;
+consoleObj.dir = (v) => __weft.log("log", inspect(v, 0, []));
+consoleObj.dirxml = consoleObj.log;
+consoleObj.group = consoleObj.groupCollapsed = (...args) => { if (args.length) consoleObj.log(...args); };
+consoleObj.groupEnd = () => {};
+consoleObj.timeLog = (label = "default", ...args) => { __weft.log("log", label + ": " + (Date.now() - (timers.get(label) || Date.now())) + "ms" + (args.length ? " " + format(args) : "")); };
+consoleObj.countReset = (label = "default") => { counts.delete(label); };
 consoleObj.table = (data) => __weft.log("log", inspect(data, 0, []));
 consoleObj.assert = (cond, ...args) => { if (!cond) __weft.log("error", "Assertion failed" + (args.length ? ": " + format(args) : "")); };
 const counts = new Map(), timers = new Map();
@@ -71,11 +101,18 @@ define("console", consoleObj);
 class TextEncoder {
   get encoding() { return "utf-8"; }
   encode(input = "") { return new Uint8Array(__weft.utf8Encode(String(input))); }
+  // encodeInto writes whole characters only, as the spec says.
   encodeInto(src, dest) {
-    const b = this.encode(src);
-    const n = Math.min(b.length, dest.length);
-    dest.set(b.subarray(0, n));
-    return { read: n === b.length ? String(src).length : new TextDecoder().decode(b.subarray(0, n)).length, written: n };
+    const s = String(src);
+    let read = 0, written = 0;
+    for (const ch of s) {
+      const b = this.encode(ch);
+      if (written + b.length > dest.length) break;
+      dest.set(b, written);
+      written += b.length;
+      read += ch.length;
+    }
+    return { read, written };
   }
 }
 class TextDecoder {
@@ -88,12 +125,28 @@ class TextDecoder {
   get encoding() { return "utf-8"; }
   get fatal() { return this._fatal; }
   get ignoreBOM() { return this._ignoreBOM; }
-  decode(input) { return input === undefined ? "" : __weft.utf8Decode(bytesOf(input), this._fatal, this._ignoreBOM); }
+  // With {stream: true}, an incomplete character at the end waits for the next call.
+  decode(input, options = {}) {
+    let bytes = input === undefined ? new Uint8Array(0) : new Uint8Array(bytesOf(input));
+    if (this._pending) { const j = new Uint8Array(this._pending.length + bytes.length); j.set(this._pending); j.set(bytes, this._pending.length); bytes = j; this._pending = null; }
+    if (options && options.stream) {
+      let cut = bytes.length;
+      for (let i = Math.max(0, bytes.length - 3); i < bytes.length; i++) {
+        const b = bytes[i], need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 0;
+        if (need && i + need > bytes.length) { cut = i; break; }
+      }
+      if (cut < bytes.length) { this._pending = bytes.slice(cut); bytes = bytes.subarray(0, cut); }
+    }
+    const out = __weft.utf8Decode(bytesOf(bytes), this._fatal, this._ignoreBOM || this._started);
+    if (options && options.stream) this._started = true; else this._started = false;
+    return out;
+  }
 }
 define("TextEncoder", TextEncoder);
 define("TextDecoder", TextDecoder);
-define("atob", (s) => __weft.atob(String(s)));
-define("btoa", (s) => __weft.btoa(String(s)));
+const invalidChar = (f) => (s) => { try { return f(s); } catch (e) { throw new DOMException(String(e.message).replace(/^InvalidCharacterError: /, ""), "InvalidCharacterError"); } };
+define("atob", invalidChar((s) => __weft.atob(String(s))));
+define("btoa", invalidChar((s) => __weft.btoa(String(s))));
 
 define("setTimeout", (fn, ms = 0, ...args) => __weft.setTimer(Number(ms) || 0, () => fn(...args), false));
 define("setInterval", (fn, ms = 0, ...args) => __weft.setTimer(Number(ms) || 0, () => fn(...args), true));
@@ -103,10 +156,16 @@ define("queueMicrotask", (fn) => { if (typeof fn !== "function") throw new TypeE
 const started = Date.now();
 define("performance", { now: () => Date.now() - started, timeOrigin: started });
 define("navigator", { userAgent: "Cloudflare-Workers", hardwareConcurrency: 1 });
+define("scheduler", { wait: (ms) => new Promise((resolve) => setTimeout(resolve, Number(ms) || 0)) });
 define("self", G);
 
+// The legacy codes WebIDL gives DOMException names.
+const domCodes = { IndexSizeError: 1, HierarchyRequestError: 3, WrongDocumentError: 4, InvalidCharacterError: 5, NoModificationAllowedError: 7, NotFoundError: 8,
+  NotSupportedError: 9, InvalidStateError: 11, SyntaxError: 12, InvalidModificationError: 13, NamespaceError: 14, InvalidAccessError: 15, TypeMismatchError: 17,
+  SecurityError: 18, NetworkError: 19, AbortError: 20, URLMismatchError: 21, QuotaExceededError: 22, TimeoutError: 23, InvalidNodeTypeError: 24, DataCloneError: 25 };
 class DOMException extends Error {
   constructor(message = "", name = "Error") { super(message); this.name = name; }
+  get code() { return domCodes[this.name] || 0; }
 }
 define("DOMException", DOMException);
 
@@ -127,8 +186,10 @@ function clone(v, seen) {
   else if (v instanceof Boolean || v instanceof Number || v instanceof String) out = Object(v.valueOf());
   else if (Array.isArray(v)) { out = new Array(v.length); seen.set(v, out); for (let i = 0; i < v.length; i++) if (i in v) out[i] = clone(v[i], seen); return out; }
   else {
-    const proto = Object.getPrototypeOf(v);
-    if (proto !== Object.prototype && proto !== null) throw new DOMException("Could not clone " + (v.constructor && v.constructor.name) + " object.", "DataCloneError");
+    // An instance of a script's class clones as a plain object of its own properties; host objects do not clone.
+    if (v instanceof WeakMap || v instanceof WeakSet || v instanceof Promise || (G.Request && (v instanceof Request || v instanceof Response || v instanceof Headers || v instanceof ReadableStream))) {
+      throw new DOMException("Could not clone " + (v.constructor && v.constructor.name) + " object.", "DataCloneError");
+    }
     out = {};
     seen.set(v, out);
     for (const k of Object.keys(v)) out[k] = clone(v[k], seen);
@@ -145,7 +206,7 @@ class CryptoKey {
     Object.defineProperty(this, "_handle", { value: d.handle });
     this.type = d.type;
     this.extractable = d.extractable;
-    const plain = (v) => (v && typeof v === "object" && !(v instanceof ArrayBuffer) ? Object.fromEntries(Object.keys(v).map((k) => [k, plain(v[k])])) : v);
+    const plain = (v) => (v instanceof ArrayBuffer ? new Uint8Array(v) : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).map((k) => [k, plain(v[k])])) : v);
     this.algorithm = Object.freeze(plain(d.algorithm));
     this.usages = Object.freeze([...d.usages]);
     Object.freeze(this);
@@ -173,8 +234,9 @@ const asKey = (k) => { if (!(k instanceof CryptoKey)) throw new TypeError("key m
 
 const subtle = {
   async digest(alg, data) {
-    const name = typeof alg === "string" ? alg : alg && alg.name;
-    return __weft.digest(String(name), bytesOf(data));
+    const name = String(typeof alg === "string" ? alg : alg && alg.name).toUpperCase();
+    if (!["SHA-1", "SHA-256", "SHA-384", "SHA-512", "MD5"].includes(name)) throw new DOMException("Unrecognized name.", "NotSupportedError");
+    return __weft.digest(name, bytesOf(data));
   },
   async importKey(format, keyData, alg, extractable, usages) {
     const data = format === "jwk" ? JSON.stringify(keyData) : bytesOf(keyData);
@@ -211,11 +273,15 @@ const subtle = {
     return d === 0;
   },
 };
+class SubtleCrypto { constructor() { throw new TypeError("Illegal constructor"); } }
+Object.setPrototypeOf(subtle, SubtleCrypto.prototype);
+define("SubtleCrypto", SubtleCrypto);
 define("CryptoKey", CryptoKey);
 define("crypto", {
   subtle,
   getRandomValues(arr) {
-    if (!ArrayBuffer.isView(arr) || arr instanceof Float32Array || arr instanceof Float64Array) throw new TypeError("getRandomValues requires an integer typed array");
+    if (!ArrayBuffer.isView(arr)) throw new TypeError("getRandomValues requires an integer typed array");
+    if (arr instanceof Float32Array || arr instanceof Float64Array || arr instanceof DataView) throw new DOMException("The data argument must be an integer-type TypedArray", "TypeMismatchError");
     if (arr.byteLength > 65536) throw new DOMException("The ArrayBufferView's byte length exceeds 65536", "QuotaExceededError");
     new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength).set(new Uint8Array(__weft.randomBytes(arr.byteLength)));
     return arr;

@@ -44,6 +44,7 @@ class ReadableStream {
     }, (e) => this._fail(e));
   }
   _read() {
+    this._disturbed = true;
     if (this._queue.length) {
       const value = this._queue.shift();
       if (this._closed && !this._queue.length) for (const w of this._waiting.splice(0)) w.resolve({ value: undefined, done: true });
@@ -53,18 +54,9 @@ class ReadableStream {
     if (this._closed) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve, reject) => { this._waiting.push({ resolve, reject }); this._pull(); });
   }
-  getReader() {
-    if (this._locked) throw new TypeError("ReadableStream is locked to a reader");
-    this._locked = true;
-    const s = this;
-    return {
-      read: () => s._read(),
-      releaseLock() { s._locked = false; },
-      cancel: (r) => s.cancel(r),
-      get closed() { return new Promise((res) => { if (s._closed) res(); }); },
-    };
-  }
+  getReader() { return new ReadableStreamDefaultReader(this); }
   cancel(reason) {
+    this._disturbed = true;
     this._closed = true;
     this._queue = [];
     for (const w of this._waiting.splice(0)) w.resolve({ value: undefined, done: true });
@@ -98,6 +90,19 @@ class ReadableStream {
   get [Symbol.toStringTag]() { return "ReadableStream"; }
 }
 define("ReadableStream", ReadableStream);
+
+class ReadableStreamDefaultReader {
+  constructor(stream) {
+    if (stream._locked) throw new TypeError("ReadableStream is locked to a reader");
+    stream._locked = true;
+    Object.defineProperty(this, "_s", { value: stream });
+  }
+  read() { return this._s._read(); }
+  releaseLock() { this._s._locked = false; }
+  cancel(r) { return this._s.cancel(r); }
+  get closed() { const s = this._s; return new Promise((res) => { if (s._closed) res(); }); }
+}
+define("ReadableStreamDefaultReader", ReadableStreamDefaultReader);
 
 // nativeStream is a body whose bytes come from Go (an incoming request, a fetch or service-binding
 // response): each read happens off the loop, and a stream nobody has read is handed back to Go whole,

@@ -32,23 +32,36 @@ class WritableStream {
   }
   abort(reason) { if (this._locked) return Promise.reject(new TypeError("WritableStream is locked")); return this._abort(reason); }
   close() { if (this._locked) return Promise.reject(new TypeError("WritableStream is locked")); return this._close(); }
-  getWriter() {
-    if (this._locked) throw new TypeError("WritableStream is locked to a writer");
-    this._locked = true;
-    const s = this;
-    return {
-      write: (chunk) => s._write(chunk),
-      close: () => s._close(),
-      abort: (r) => s._abort(r),
-      releaseLock() { s._locked = false; },
-      get ready() { return s._queue.catch(() => {}); },
-      get closed() { return s._queue.then(() => undefined); },
-      get desiredSize() { return s._state === "writable" ? 1 : 0; },
-    };
-  }
+  getWriter() { return new WritableStreamDefaultWriter(this); }
   get [Symbol.toStringTag]() { return "WritableStream"; }
 }
 define("WritableStream", WritableStream);
+
+class WritableStreamDefaultWriter {
+  constructor(stream) {
+    if (stream._locked) throw new TypeError("WritableStream is locked to a writer");
+    stream._locked = true;
+    Object.defineProperty(this, "_s", { value: stream });
+  }
+  write(chunk) { return this._s._write(chunk); }
+  close() { return this._s._close(); }
+  abort(r) { return this._s._abort(r); }
+  releaseLock() { this._s._locked = false; }
+  get ready() { return this._s._queue.catch(() => {}); }
+  get closed() { return this._s._queue.then(() => undefined); }
+  get desiredSize() { return this._s._state === "writable" ? 1 : 0; }
+}
+define("WritableStreamDefaultWriter", WritableStreamDefaultWriter);
+
+// Queuing strategies: Weft's streams keep one chunk ahead, but scripts construct and pass these.
+define("CountQueuingStrategy", class CountQueuingStrategy {
+  constructor({ highWaterMark }) { this.highWaterMark = highWaterMark; }
+  size() { return 1; }
+});
+define("ByteLengthQueuingStrategy", class ByteLengthQueuingStrategy {
+  constructor({ highWaterMark }) { this.highWaterMark = highWaterMark; }
+  size(chunk) { return chunk.byteLength; }
+});
 
 ReadableStream.prototype.pipeTo = async function (dest, opts = {}) {
   const reader = this.getReader();

@@ -16,6 +16,11 @@ class Event {
 }
 define("Event", Event);
 
+class CustomEvent extends Event {
+  constructor(type, init = {}) { super(type, init); this.detail = init.detail === undefined ? null : init.detail; }
+}
+define("CustomEvent", CustomEvent);
+
 class EventTarget {
   constructor() { Object.defineProperty(this, "_listeners", { value: new Map() }); }
   addEventListener(type, fn, opts) {
@@ -33,13 +38,13 @@ class EventTarget {
   dispatchEvent(event) {
     if (!(event instanceof Event)) throw new TypeError("Failed to execute 'dispatchEvent' on 'EventTarget': parameter 1 is not of type 'Event'.");
     event.target = event.currentTarget = this;
+    const on = this["on" + event.type]; // workerd runs the on<type> handler first
+    if (typeof on === "function") on.call(this, event);
     for (const l of [...(this._listeners.get(event.type) || [])]) {
+      if (event._stop) break;
       if (l.once) this.removeEventListener(event.type, l.fn);
       if (typeof l.fn === "function") l.fn.call(this, event); else l.fn.handleEvent(event);
-      if (event._stop) break;
     }
-    const on = this["on" + event.type];
-    if (typeof on === "function") on.call(this, event);
     return !event.defaultPrevented;
   }
 }
@@ -51,7 +56,7 @@ class AbortSignal extends EventTarget {
   _abort(reason) {
     if (this.aborted) return;
     this.aborted = true;
-    this.reason = reason === undefined ? new DOMException("The operation was aborted.", "AbortError") : reason;
+    this.reason = reason === undefined ? new DOMException("The operation was aborted", "AbortError") : reason;
     this.dispatchEvent(new Event("abort"));
   }
   static abort(reason) { const s = new AbortSignal(); s._abort(reason); return s; }
@@ -102,7 +107,6 @@ class Blob {
   async bytes() { return this._bytes.slice(); }
   async text() { return new TextDecoder().decode(this._bytes); }
   stream() { const b = this._bytes; return new ReadableStream({ start(c) { c.enqueue(b.slice()); c.close(); } }); }
-  get [Symbol.toStringTag]() { return "Blob"; }
 }
 define("Blob", Blob);
 
@@ -112,7 +116,6 @@ class File extends Blob {
     this.name = String(name);
     this.lastModified = opts.lastModified === undefined ? Date.now() : Number(opts.lastModified);
   }
-  get [Symbol.toStringTag]() { return "File"; }
 }
 define("File", File);
 

@@ -10,6 +10,12 @@ function extractBody(body) {
   return { body: new TextEncoder().encode(String(body)), type: "text/plain;charset=UTF-8" };
 }
 
+// wholeBuffer is the bytes as an ArrayBuffer, without a copy when they already fill one (a body's
+// bytes are its own: extractBody copied what the script passed in).
+function wholeBuffer(b) {
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b.buffer : __weft.copyBytes(b.buffer, b.byteOffset, b.byteLength);
+}
+
 class Body {
   _initBody(body, headers) {
     const { body: b, type } = extractBody(body);
@@ -24,9 +30,9 @@ class Body {
     this._body = new ReadableStream({ start(c) { c.enqueue(bytes); c.close(); } });
     return this._body;
   }
-  get bodyUsed() { return this._used; }
+  get bodyUsed() { return this._used || (this._body instanceof ReadableStream && !!this._body._disturbed); }
   async _bytes() {
-    if (this._used) throw new TypeError("Body has already been used. It can only be used once. Use tee() first if you need to read it twice.");
+    if (this.bodyUsed) throw new TypeError("Body has already been used. It can only be used once. Use tee() first if you need to read it twice.");
     this._used = true;
     if (this._body === null) return new Uint8Array(0);
     if (this._body instanceof ReadableStream) {
@@ -38,7 +44,7 @@ class Body {
     }
     return this._body;
   }
-  async arrayBuffer() { const b = await this._bytes(); return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength); }
+  async arrayBuffer() { return wholeBuffer(await this._bytes()); }
   async bytes() { return new Uint8Array(await this.arrayBuffer()); }
   async text() { return new TextDecoder().decode(await this._bytes()); }
   async json() { return JSON.parse(await this.text()); }
@@ -60,13 +66,17 @@ class Body {
       this._body = a;
       return b;
     }
-    return this._body;
+    const bytes = this._body; // a copy: arrayBuffer() may hand either clone's buffer to the script
+    return bytes && new Uint8Array(__weft.copyBytes(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }
 }
 
 const nullBodyStatus = [101, 204, 205, 304];
 const redirectStatus = [301, 302, 303, 307, 308];
-const standardMethods = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH"];
+// The fetch standard normalises these six; workerd then accepts only the methods its HTTP layer knows.
+const standardMethods = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
+const knownMethods = new Set([...standardMethods, "PATCH", "PURGE", "TRACE", "COPY", "LOCK", "MKCOL", "MOVE", "PROPFIND", "PROPPATCH", "SEARCH", "UNLOCK", "ACL",
+  "REPORT", "MKACTIVITY", "CHECKOUT", "MERGE", "M-SEARCH", "NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE", "QUERY", "BAN", "CONNECT"]);
 
 class Request extends Body {
   constructor(input, init = {}) {
@@ -75,7 +85,7 @@ class Request extends Body {
     this.url = src ? src.url : new URL(String(input)).href;
     let method = init.method !== undefined ? String(init.method) : src ? src.method : "GET";
     if (standardMethods.includes(method.toUpperCase())) method = method.toUpperCase();
-    if (!tokenRe.test(method)) throw new TypeError(`Invalid HTTP method: "${method}"`);
+    if (!tokenRe.test(method) || !knownMethods.has(method)) throw new TypeError(`Invalid HTTP method string: ${method}`);
     this.method = method;
     this.headers = new Headers(init.headers !== undefined ? init.headers : src ? src.headers : undefined);
     this.redirect = init.redirect || (src ? src.redirect : "follow");
@@ -121,7 +131,7 @@ class Response extends Body {
     return new Response(body, { ...init, headers });
   }
   static redirect(url, status = 302) {
-    if (!redirectStatus.includes(status)) throw new RangeError("Invalid redirect status code " + status);
+    if (!redirectStatus.includes(status)) throw new RangeError(`${status} is not a redirect status code. It must be one of: 301, 302, 303, 307, or 308.`);
     return new Response(null, { status, headers: { location: new URL(String(url)).href } });
   }
   static error() {

@@ -134,7 +134,37 @@ function durableStorage() {
       return new Map(rows.map(([k, v]) => [k, dsDecode(v)]));
     },
     async deleteAll() { __weft.doDeleteAll(); },
-    async transaction(fn) { return fn(storage); }, // an object runs one request at a time, so its storage calls never interleave
+    // An object runs one request at a time, so a transaction's writes never interleave with another's;
+    // it keeps the old value of every key it writes, and puts them back if fn throws or calls rollback().
+    async transaction(fn) {
+      const undo = new Map();
+      const remember = (keys) => {
+        const fresh = keys.filter((k) => !undo.has(k));
+        if (!fresh.length) return;
+        const old = __weft.doGet(fresh);
+        for (const k of fresh) undo.set(k, k in old ? old[k] : undefined);
+      };
+      const restore = () => {
+        const puts = {}, dels = [];
+        for (const [k, v] of undo) if (v === undefined) dels.push(k); else puts[k] = v;
+        if (Object.keys(puts).length) __weft.doPut(puts);
+        if (dels.length) __weft.doDelete(dels);
+        undo.clear();
+      };
+      let rolledBack = false;
+      const txn = Object.assign(Object.create(storage), {
+        async put(key, value) { remember(key !== null && typeof key === "object" ? Object.keys(key) : [one(key)]); return storage.put(key, value); },
+        async delete(key) { remember(Array.isArray(key) ? key.map(one) : [one(key)]); return storage.delete(key); },
+        async deleteAll() { throw new Error("deleteAll() cannot be called inside a transaction"); },
+        rollback() { rolledBack = true; restore(); },
+      });
+      try {
+        return await fn(txn);
+      } catch (err) {
+        if (!rolledBack) restore();
+        throw err;
+      }
+    },
     transactionSync(fn) { return fn(); },
     async getAlarm() { const t = __weft.doGetAlarm(); return t === 0 ? null : t; },
     async setAlarm(t) {

@@ -57,9 +57,11 @@ class Chunk {
   remove() { this._removed = true; return this; }
   _out(raw) { return this._before + (this._replaced !== null ? this._replaced : this._removed ? "" : raw) + this._after; }
 }
+// A text node reaches handlers as its text, then an empty chunk that ends it, as lol-html's do.
 class TextChunk extends Chunk {
+  constructor(text, kind, last) { super(text, kind); this._last = !!last; }
   get text() { return this._text; }
-  get lastInTextNode() { return true; }
+  get lastInTextNode() { return this._last; }
 }
 class CommentChunk extends Chunk {
   get text() { return this._text; }
@@ -119,10 +121,12 @@ class HTMLRewriter {
           break;
         }
         case "text": {
-          const c = new TextChunk(t.raw, "text");
-          for (const h of this._doc) if (h.text) await h.text(c);
-          for (const h of handlersFor(t.matches, "text")) await h.text(c);
-          emit(c._out(t.raw));
+          for (const [raw, last] of [[t.raw, false], ["", true]]) {
+            const c = new TextChunk(raw, "text", last);
+            for (const h of this._doc) if (h.text) await h.text(c);
+            for (const h of handlersFor(t.matches, "text")) await h.text(c);
+            emit(c._out(raw));
+          }
           break;
         }
         case "start": {

@@ -140,7 +140,7 @@ G.__weft_setup = function (format, envDesc) {
     async handle(init) {
       waits = [];
       const body = init.bodyHandle !== undefined ? nativeStream(init.bodyHandle) : init.body;
-      const request = new Request(init.url, { method: init.method, headers: init.headers, body, cf: init.cf });
+      const request = new Request(init.url, { method: init.method, headers: init.headers, body, cf: init.cf, redirect: "manual" });
       let res;
       if (format === "modules") {
         const h = typeof handler === "function" ? new handler(ctx, env) : handler;

@@ -20,7 +20,6 @@ export default {
     out.put = [obj.key, obj.size, obj.version.length > 0, obj.checksums.md5 instanceof ArrayBuffer];
     const got = await env.B.get("d");
     out.got = [await got.text(), got.bodyUsed];
-    try { await env.B.put("", "x"); } catch (e) { out.emptyKey = e.constructor.name; }
     return Response.json(out);
   },
 };

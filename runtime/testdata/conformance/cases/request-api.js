@@ -9,7 +9,7 @@ export default {
     try { await req.text(); } catch (e) { out.again = e.constructor.name; }
     out.lower = new Request("https://a.com", { method: "post" }).method;
     try { out.custom = new Request("https://a.com", { method: "patch" }).method; } catch (e) { out.custom = e.constructor.name + ": " + e.message; }
-    out.custom2 = new Request("https://a.com", { method: "purge" }).method;
+    try { out.custom2 = new Request("https://a.com", { method: "PURGE" }).method; } catch (e) { out.custom2 = e.constructor.name; }
     out.strType = new Request("https://a.com", { method: "POST", body: "s" }).headers.get("content-type");
     out.paramsType = new Request("https://a.com", { method: "POST", body: new URLSearchParams("a=1") }).headers.get("content-type");
     const fd = new FormData(); fd.append("a", "1");
