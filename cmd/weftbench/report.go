@@ -1,0 +1,124 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+type scenarioResult struct {
+	Name    string      `json:"name"`
+	Weft    loadResult  `json:"weft"`
+	Workerd *loadResult `json:"workerd,omitempty"`
+	Ratio   float64     `json:"weft_to_workerd_rps,omitempty"`
+}
+
+type target struct {
+	What string `json:"what"`
+	Got  string `json:"got"`
+	Met  bool   `json:"met"`
+}
+
+type report struct {
+	Machine     string           `json:"machine"`
+	Connections int              `json:"connections"`
+	DurationS   float64          `json:"duration_s"`
+	WarmupS     float64          `json:"warmup_s"`
+	Workerd     string           `json:"workerd,omitempty"`
+	Scenarios   []scenarioResult `json:"scenarios"`
+	Cold        []coldResult     `json:"cold_start,omitempty"`
+	Fleet       *fleetResult     `json:"fleet,omitempty"`
+	Targets     []target         `json:"targets"`
+}
+
+func (r *report) scenario(name string) *scenarioResult {
+	for i := range r.Scenarios {
+		if r.Scenarios[i].Name == name {
+			return &r.Scenarios[i]
+		}
+	}
+	return nil
+}
+
+// check records the issue's targets that this run can judge.
+func (r *report) check() {
+	add := func(what, got string, met bool) { r.Targets = append(r.Targets, target{what, got, met}) }
+	hello, chain, jsonAPI := r.scenario("hello"), r.scenario("chain"), r.scenario("json")
+	if hello != nil && hello.Workerd != nil {
+		add("hello world ≥ 2.0× workerd req/s, p99 no worse", fmt.Sprintf("%.2f×, p99 %.2f vs %.2f ms", hello.Ratio, hello.Weft.P99Ms, hello.Workerd.P99Ms),
+			hello.Ratio >= 2 && hello.Weft.P99Ms <= hello.Workerd.P99Ms)
+	}
+	if hello != nil && chain != nil && hello.Weft.RPS > 0 {
+		own := chain.Weft.RPS / hello.Weft.RPS
+		got := fmt.Sprintf("%.2f× Weft's hello", own)
+		if chain.Workerd != nil && hello.Workerd != nil && hello.Workerd.RPS > 0 {
+			got += fmt.Sprintf(" (workerd: %.2f× its own)", chain.Workerd.RPS/hello.Workerd.RPS)
+		}
+		add("3-hop service-binding chain ≥ 0.7× Weft's hello world", got, own >= 0.7)
+	}
+	if jsonAPI != nil && jsonAPI.Workerd != nil {
+		add("JSON API ≥ 0.5× workerd", fmt.Sprintf("%.2f×", jsonAPI.Ratio), jsonAPI.Ratio >= 0.5)
+	}
+	for _, c := range r.Cold {
+		if c.BundleKiB <= 1 {
+			add("cold start of a 1 KiB bundle ≤ 5 ms", fmt.Sprintf("%.2f ms", c.FirstReqMs), c.FirstReqMs <= 5)
+			add("deploy-to-live ≤ 50 ms", fmt.Sprintf("%.2f ms", c.DeployLive), c.DeployLive <= 50)
+		}
+	}
+	if f := r.Fleet; f != nil {
+		add(fmt.Sprintf("%d environments, %d hot: RSS ≤ 300 MiB", f.Environments, f.Hot), fmt.Sprintf("%.0f MiB peak", f.PeakRSSMiB), f.PeakRSSMiB <= 300)
+	}
+}
+
+func (r *report) markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Machine: %s. %d connections, %gs measured after %gs warm-up, Weft and workerd alternating per scenario.\n\n", r.Machine, r.Connections, r.DurationS, r.WarmupS)
+	b.WriteString("| scenario | Weft req/s | p50 ms | p99 ms | errors | peak RSS MiB | workerd req/s | p50 ms | p99 ms | errors | peak RSS MiB | Weft/workerd |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, s := range r.Scenarios {
+		w := s.Weft
+		fmt.Fprintf(&b, "| %s | %.0f | %.2f | %.2f | %d | %.0f |", s.Name, w.RPS, w.P50Ms, w.P99Ms, w.Errors, w.PeakRSSMiB)
+		if k := s.Workerd; k != nil {
+			fmt.Fprintf(&b, " %.0f | %.2f | %.2f | %d | %.0f | %.2f× |\n", k.RPS, k.P50Ms, k.P99Ms, k.Errors, k.PeakRSSMiB, s.Ratio)
+		} else {
+			b.WriteString(" – | – | – | – | – | – |\n")
+		}
+	}
+	if len(r.Cold) > 0 {
+		b.WriteString("\n| Weft alone | upload (API call) ms | first request ms | deploy-to-live ms |\n|---|---:|---:|---:|\n")
+		for _, c := range r.Cold {
+			fmt.Fprintf(&b, "| cold start, %d KiB bundle (median of %d) | %.2f | %.2f | %.2f |\n", c.BundleKiB, c.Rounds, c.UploadMs, c.FirstReqMs, c.DeployLive)
+		}
+	}
+	if f := r.Fleet; f != nil {
+		fmt.Fprintf(&b, "\n%d environments deployed in %.1f s; RSS %.0f MiB idle, %.0f MiB peak while %d of them served %.0f req/s (%d errors).\n",
+			f.Environments, f.DeploySeconds, f.IdleRSSMiB, f.PeakRSSMiB, f.Hot, f.Load.RPS, f.Load.Errors)
+	}
+	if len(r.Targets) > 0 {
+		b.WriteString("\n| target | this run | met |\n|---|---|---|\n")
+		for _, t := range r.Targets {
+			met := "no"
+			if t.Met {
+				met = "yes"
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", t.What, t.Got, met)
+		}
+	}
+	return b.String()
+}
+
+func (r *report) write(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	j, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "results.json"), append(j, '\n'), 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "results.md"), []byte(r.markdown()), 0o644)
+}

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// coldResult is the median over rounds of three timings of a deploy.
+type coldResult struct {
+	BundleKiB  int     `json:"bundle_kib"`
+	UploadMs   float64 `json:"upload_ms"`      // the deploy API call (bundling, compiling, storing)
+	FirstReqMs float64 `json:"first_req_ms"`   // the first request the new version answers: its cold start
+	DeployLive float64 `json:"deploy_live_ms"` // API call returned → first response from the new version
+	Rounds     int     `json:"rounds"`
+}
+
+// measureCold deploys src rounds times, each a new bundle (so nothing is cached from the round before),
+// and times the upload, the cold start and deploy-to-live.
+func measureCold(ctx context.Context, w *weftServer, service, src string, rounds int) (coldResult, error) {
+	toml := fmt.Sprintf("name = %q\nmain = \"index.js\"\ncompatibility_date = \"2024-09-23\"\n", service)
+	var upload, first, live []float64
+	for i := range rounds {
+		code := fmt.Sprintf("// round %d\n%s", i, src)
+		t0 := time.Now()
+		res, err := w.deploy(ctx, service, "production", code, toml)
+		if err != nil {
+			return coldResult{}, fmt.Errorf("deploy %s: %w", service, err)
+		}
+		returned := time.Now()
+		upload = append(upload, ms(returned.Sub(t0)))
+		want := strconv.Itoa(res.Version.Number)
+		url, header := w.target(service, "production", "/")
+		for {
+			start := time.Now()
+			version, status, err := get(ctx, url, header)
+			took := time.Since(start)
+			if err == nil && status == http.StatusOK && version == want {
+				first = append(first, ms(took))
+				live = append(live, ms(time.Since(returned)))
+				break
+			}
+			if time.Since(returned) > 30*time.Second {
+				return coldResult{}, fmt.Errorf("%s v%s never answered (last: %d %v)", service, want, status, err)
+			}
+		}
+	}
+	return coldResult{BundleKiB: len(src) >> 10, UploadMs: median(upload), FirstReqMs: median(first), DeployLive: median(live), Rounds: rounds}, nil
+}
+
+func get(ctx context.Context, url string, header http.Header) (version string, status int, err error) {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	req.Host = header.Get("Host")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", 0, err
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res.Header.Get("Weft-Version"), res.StatusCode, nil
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	return s[len(s)/2]
+}
+
+// bigBundle is a worker padded to about size bytes with a string constant.
+func bigBundle(size int) string {
+	return fmt.Sprintf("const pad = %q;\nexport default { fetch() { return new Response(\"bundle of \" + pad.length) } }\n", strings.Repeat("x", size))
+}
+
+// fleetResult is Weft's memory with many deployed environments, a few of them busy.
+type fleetResult struct {
+	Environments  int        `json:"environments"`
+	Hot           int        `json:"hot"`
+	DeploySeconds float64    `json:"deploy_seconds"`
+	IdleRSSMiB    float64    `json:"idle_rss_mib"` // after deploying them all, before any traffic
+	PeakRSSMiB    float64    `json:"peak_rss_mib"` // while the hot ones take load
+	Load          loadResult `json:"load"`
+}
+
+// measureFleet deploys n environments of one service and sends load to hot of them.
+func measureFleet(ctx context.Context, w *weftServer, n, hot, connections int, duration time.Duration) (fleetResult, error) {
+	out := fleetResult{Environments: n, Hot: min(hot, n)}
+	toml := "name = \"fleet\"\nmain = \"index.js\"\ncompatibility_date = \"2024-09-23\"\n"
+	src := `export default { fetch(request, env) { return new Response("env " + new URL(request.url).hostname) } }`
+	t0 := time.Now()
+	for i := range n {
+		if _, err := w.deploy(ctx, "fleet", envName(i), src, toml); err != nil {
+			return out, fmt.Errorf("deploy fleet/%s: %w", envName(i), err)
+		}
+	}
+	out.DeploySeconds = time.Since(t0).Seconds()
+	out.IdleRSSMiB = mib(w.rss())
+	var targets []vegeta.Target
+	for i := range out.Hot {
+		url, header := w.target("fleet", envName(i*n/out.Hot), "/")
+		targets = append(targets, vegeta.Target{Method: http.MethodGet, URL: url, Header: header})
+	}
+	stop := w.peakRSS()
+	out.Load = driveTargets(targets, connections, 0, duration)
+	out.PeakRSSMiB = mib(stop())
+	return out, nil
+}
+
+func envName(i int) string { return fmt.Sprintf("e%04d", i) }
+
+func mib(b int64) float64 { return float64(b) / (1 << 20) }

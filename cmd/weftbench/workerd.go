@@ -1,0 +1,125 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// workerdVersion is the npm package the comparison runs against (the one Miniflare 4.20260426.0 uses).
+const workerdVersion = "1.20260426.1"
+
+// installWorkerd returns the workerd binary, installing the npm package into dir if it is missing.
+func installWorkerd(dir string) (string, error) {
+	candidates := []string{
+		filepath.Join(dir, "node_modules", "@cloudflare", "workerd-linux-64", "bin", "workerd"),
+		filepath.Join(dir, "node_modules", "workerd", "bin", "workerd"),
+	}
+	find := func() string {
+		for _, c := range candidates {
+			if isExecutable(c) {
+				return c
+			}
+		}
+		return ""
+	}
+	if bin := find(); bin != "" {
+		return bin, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	cmd := exec.Command("npm", "install", "--no-audit", "--no-fund", "--prefix", dir, "workerd@"+workerdVersion)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("npm install workerd@%s: %w", workerdVersion, err)
+	}
+	if bin := find(); bin != "" {
+		return bin, nil
+	}
+	return "", fmt.Errorf("workerd binary not found under %s after npm install", dir)
+}
+
+func isExecutable(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0
+}
+
+// workerdConfig writes the scenarios' scripts into dir and returns a workerd config serving each
+// scenario's entry worker on its own port, bindings included: service bindings for the chain, a KV
+// namespace backed by an in-process worker holding the 1 KiB value, and an in-memory Durable Object.
+func workerdConfig(dir string, scs []scenario, ports map[string]int) (string, error) {
+	var services, sockets, workers []string
+	write := func(file, src string) error { return os.WriteFile(filepath.Join(dir, file), []byte(src), 0o644) }
+	worker := func(id, file string, bindings []string, extra string) {
+		workers = append(workers, fmt.Sprintf(`const %s :Workerd.Worker = (
+  modules = [(name = "index.js", esModule = embed %q)],
+  compatibilityDate = "2024-09-23",
+  bindings = [%s],%s
+);`, id, file, strings.Join(bindings, ", "), extra))
+		services = append(services, fmt.Sprintf(`(name = %q, worker = .%s)`, id, id))
+	}
+	for _, s := range scs {
+		file := s.name + ".js"
+		if err := write(file, s.src); err != nil {
+			return "", err
+		}
+		switch {
+		case len(s.chain) > 0:
+			for i, hop := range s.chain {
+				var b []string
+				if i+1 < len(s.chain) {
+					b = append(b, fmt.Sprintf(`(name = "NEXT", service = %q)`, capnpID(s.chain[i+1])))
+				}
+				worker(capnpID(hop), file, b, "")
+			}
+		case s.kv:
+			backend := capnpID(s.name + "-store")
+			if err := write(backend+".js", fmt.Sprintf("const value = %q;\nexport default { fetch(req) { return req.method === \"GET\" ? new Response(value) : new Response(null, { status: 405 }) } }\n", kvValue)); err != nil {
+				return "", err
+			}
+			worker(backend, backend+".js", nil, "")
+			worker(capnpID(s.name), file, []string{fmt.Sprintf(`(name = "KV", kvNamespace = %q)`, backend)}, "")
+		case s.do:
+			worker(capnpID(s.name), file, []string{`(name = "COUNTER", durableObjectNamespace = "Counter")`},
+				"\n  durableObjectNamespaces = [(className = \"Counter\", uniqueKey = \"weft-bench-counter\")],\n  durableObjectStorage = (inMemory = void),")
+		default:
+			worker(capnpID(s.name), file, nil, "")
+		}
+		sockets = append(sockets, fmt.Sprintf(`(name = %q, address = "127.0.0.1:%d", http = (), service = %q)`, s.name, ports[s.name], capnpID(s.entry())))
+	}
+	return fmt.Sprintf(`using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [
+    %s
+  ],
+  sockets = [
+    %s
+  ],
+);
+
+%s
+`, strings.Join(services, ",\n    "), strings.Join(sockets, ",\n    "), strings.Join(workers, "\n\n")), nil
+}
+
+// capnpID turns a service name into a capnp identifier (letters and digits, starting lower-case).
+func capnpID(name string) string {
+	var b strings.Builder
+	up := false
+	for i, r := range name {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9' && i > 0:
+			if up {
+				r = []rune(strings.ToUpper(string(r)))[0]
+				up = false
+			}
+			b.WriteRune(r)
+		default:
+			up = true
+		}
+	}
+	return b.String()
+}
