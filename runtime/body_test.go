@@ -286,3 +286,21 @@ func TestOutboundConnectionsAreLimitedPerRequest(t *testing.T) {
 		t.Fatalf("peak of %d requests in flight, want %d", peak.Load(), maxConnections)
 	}
 }
+
+func TestIncomingRequestURLIsNormalised(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "url", `export default { fetch(req) { return new Response(req.url + " " + req.method + " " + req.headers.get("x-a")) } }`, nil)
+	srv := serve(t, w)
+	req, _ := http.NewRequest("GET", srv.URL, nil)
+	req.URL.Opaque = "/a/./b/../c?q=1" // sent as written, dot segments and all
+	req.Header.Set("X-A", "v")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if want := srv.URL + "/a/c?q=1 GET v"; string(body) != want {
+		t.Fatalf("got %q, want %q", body, want)
+	}
+}

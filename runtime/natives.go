@@ -353,8 +353,14 @@ func (n *natives) async(do func() (*http.Response, error)) *goja.Promise {
 			if res.Request != nil {
 				url = res.Request.URL.String()
 			}
-			resolve(in.vm.ToValue(map[string]any{"status": res.StatusCode, "statusText": strings.TrimSpace(strings.TrimPrefix(res.Status, fmt.Sprint(res.StatusCode))),
-				"headers": headers, "bodyHandle": n.openBody(res.Body), "url": url}))
+			out := map[string]any{"status": res.StatusCode, "statusText": strings.TrimSpace(strings.TrimPrefix(res.Status, fmt.Sprint(res.StatusCode))),
+				"headers": headers, "url": url}
+			if whole, ok := res.Body.(*wholeBody); ok {
+				out["body"] = in.vm.NewArrayBuffer(whole.bytes) // a service binding's buffered answer: no stream needed
+			} else {
+				out["bodyHandle"] = n.openBody(res.Body)
+			}
+			resolve(in.vm.ToValue(out))
 		}, drop)
 	}()
 	return p

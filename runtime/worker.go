@@ -216,15 +216,44 @@ func readBody(r *http.Request) ([]byte, error) {
 
 var errBodyTooLarge = errors.New("request body is too large")
 
+// requestURL is the request's absolute URL as the WHATWG parser writes it (what request.url shows in
+// workerd): dot segments resolved, the host lowercased, odd characters percent-encoded.
 func requestURL(r *http.Request) string {
-	if r.URL.IsAbs() {
-		return r.URL.String()
+	raw := r.URL.String()
+	if !r.URL.IsAbs() {
+		scheme := "http"
+		if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
+			scheme = "https"
+		}
+		raw = scheme + "://" + r.Host + r.URL.RequestURI()
+		if plainURL(r.Host, r.URL.RequestURI()) {
+			return raw // already as the parser would write it
+		}
 	}
-	scheme := "http"
-	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
-		scheme = "https"
+	if u, err := urlParser.Parse(raw); err == nil {
+		return u.Href(false)
 	}
-	return scheme + "://" + r.Host + r.URL.RequestURI()
+	return raw
+}
+
+// plainURL reports whether host and path need nothing from the WHATWG parser: a lowercase host
+// without a default port and a path of plain characters without dot segments.
+func plainURL(host, path string) bool {
+	if strings.HasSuffix(host, ":80") || strings.HasSuffix(host, ":443") || strings.Contains(path, "/.") || !strings.HasPrefix(path, "/") {
+		return false
+	}
+	for i := 0; i < len(host); i++ {
+		if c := host[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == ':') {
+			return false
+		}
+	}
+	for i := 0; i < len(path); i++ {
+		c := path[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-._~/?=&+:@!$'()*,;", c) >= 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // ServeHTTP runs the fetch handler for an HTTP request. A streamed body is written as it comes,
@@ -323,6 +352,14 @@ func (w *Worker) Fetch(ctx context.Context, r *http.Request) (*http.Response, er
 	return res.httpResponse(r), nil
 }
 
+// wholeBody is a body already in memory: an in-process caller takes its bytes without reading.
+type wholeBody struct {
+	*bytes.Reader
+	bytes []byte
+}
+
+func (*wholeBody) Close() error { return nil }
+
 // httpResponse is the response as net/http's, for in-process callers.
 func (res *response) httpResponse(r *http.Request) *http.Response {
 	h := http.Header{}
@@ -330,7 +367,7 @@ func (res *response) httpResponse(r *http.Request) *http.Response {
 		h.Add(kv[0], kv[1])
 	}
 	out := &http.Response{StatusCode: res.status, Status: strconv.Itoa(res.status) + " " + http.StatusText(res.status), Header: h,
-		Body: io.NopCloser(bytes.NewReader(res.body)), ContentLength: int64(len(res.body)), Request: r}
+		Body: &wholeBody{Reader: bytes.NewReader(res.body), bytes: res.body}, ContentLength: int64(len(res.body)), Request: r}
 	if body := res.reader(); body != nil {
 		out.Body, out.ContentLength = body, -1
 	}

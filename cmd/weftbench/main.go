@@ -72,7 +72,7 @@ func run(ctx context.Context, o options) (*report, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer weft.stop()
+	defer func() { weft.stop() }() // the one running at the end
 	if err := weft.deployScenarios(ctx, scs); err != nil {
 		return nil, err
 	}
@@ -115,6 +115,11 @@ func run(ctx context.Context, o options) (*report, error) {
 		}
 	}
 	if o.environments > 0 {
+		// A fresh server, so the heap the scenarios above grew does not count against it.
+		weft.stop()
+		if weft, err = startWeft(ctx, bin, filepath.Join(work, "fleet")); err != nil {
+			return nil, err
+		}
 		fmt.Fprintf(os.Stderr, "memory: %d environments, %d hot\n", o.environments, o.hot)
 		f, err := measureFleet(ctx, weft, o.environments, o.hot, o.connections, o.duration)
 		if err != nil {

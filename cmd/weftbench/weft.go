@@ -35,6 +35,9 @@ func buildWeft(dir string) (string, error) {
 }
 
 func startWeft(ctx context.Context, bin, work string) (*weftServer, error) {
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		return nil, err
+	}
 	adminPort, err := freePort()
 	if err != nil {
 		return nil, err

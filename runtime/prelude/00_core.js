@@ -37,6 +37,12 @@ function bytesOf(v) {
 }
 G.__weft_bytesOf = bytesOf;
 
+// wholeBuffer is the bytes as an ArrayBuffer, without a copy when they already fill one (a body's
+// bytes are its own: extractBody copied what the script passed in).
+function wholeBuffer(b) {
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b.buffer : __weft.copyBytes(b.buffer, b.byteOffset, b.byteLength);
+}
+
 // inspect formats values roughly as workerd's console (Node's util.inspect) does.
 function inspect(v, depth, seen) {
   if (typeof v === "string") return depth === 0 ? v : "'" + v.replace(/'/g, "\\'") + "'";

@@ -36,16 +36,32 @@ class Headers {
   getAll(name) { return (this._map.get(normName(name)) || []).slice(); }
   getSetCookie() { return (this._map.get("set-cookie") || []).slice(); }
   has(name) { return this._map.has(normName(name)); }
-  *entries() {
-    for (const k of [...this._map.keys()].sort()) {
-      if (k === "set-cookie") for (const v of this._map.get(k)) yield [k, v];
-      else yield [k, this._map.get(k).join(", ")];
+  // _pairs is the sorted [name, value] list iteration walks; an array, not a generator: goja's
+  // generators are slow and every response's headers are read this way.
+  _pairs() {
+    const out = [];
+    const keys = [...this._map.keys()].sort();
+    for (const k of keys) {
+      const vs = this._map.get(k);
+      if (k === "set-cookie") for (const v of vs) out.push([k, v]);
+      else out.push([k, vs.length === 1 ? vs[0] : vs.join(", ")]);
     }
+    return out;
   }
-  *keys() { for (const [k] of this.entries()) yield k; }
-  *values() { for (const [, v] of this.entries()) yield v; }
-  forEach(fn, thisArg) { for (const [k, v] of this.entries()) fn.call(thisArg, v, k, this); }
+  entries() { return this._pairs()[Symbol.iterator](); }
+  keys() { return this._pairs().map((p) => p[0])[Symbol.iterator](); }
+  values() { return this._pairs().map((p) => p[1])[Symbol.iterator](); }
+  forEach(fn, thisArg) { for (const [k, v] of this._pairs()) fn.call(thisArg, v, k, this); }
   [Symbol.iterator]() { return this.entries(); }
+  // _trusted builds Headers from pairs Go already validated and lowercased (an incoming request's).
+  static _trusted(pairs) {
+    const h = new Headers();
+    for (const [k, v] of pairs) {
+      const vs = h._map.get(k);
+      if (vs) vs.push(v); else h._map.set(k, [v]);
+    }
+    return h;
+  }
   get [Symbol.toStringTag]() { return "Headers"; }
 }
 define("Headers", Headers);

@@ -103,7 +103,7 @@ class Blob {
     const norm = (i) => (i < 0 ? Math.max(this.size + i, 0) : Math.min(i, this.size));
     return new Blob([this._bytes.slice(norm(start), norm(end))], { type });
   }
-  async arrayBuffer() { return this._bytes.slice().buffer; }
+  async arrayBuffer() { return __weft.copyBytes(this._bytes.buffer, this._bytes.byteOffset, this._bytes.byteLength); }
   async bytes() { return this._bytes.slice(); }
   async text() { return new TextDecoder().decode(this._bytes); }
   stream() { const b = this._bytes; return new ReadableStream({ start(c) { c.enqueue(b.slice()); c.close(); } }); }

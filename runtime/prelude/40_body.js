@@ -10,11 +10,6 @@ function extractBody(body) {
   return { body: new TextEncoder().encode(String(body)), type: "text/plain;charset=UTF-8" };
 }
 
-// wholeBuffer is the bytes as an ArrayBuffer, without a copy when they already fill one (a body's
-// bytes are its own: extractBody copied what the script passed in).
-function wholeBuffer(b) {
-  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b.buffer : __weft.copyBytes(b.buffer, b.byteOffset, b.byteLength);
-}
 
 class Body {
   _initBody(body, headers) {

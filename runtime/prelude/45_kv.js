@@ -78,7 +78,7 @@ class KVNamespace {
       }
     }
     const metadata = opts.metadata === undefined || opts.metadata === null ? "" : JSON.stringify(opts.metadata);
-    __weft.kvPut(this._binding, kvKeyName(key), bytes.slice().buffer, metadata, expiration);
+    __weft.kvPut(this._binding, kvKeyName(key), wholeBuffer(bytes), metadata, expiration);
   }
 
   async delete(key) { __weft.kvDelete(this._binding, kvKeyName(key)); }

@@ -21,7 +21,7 @@ class Cache {
     if (!(response instanceof Response)) throw new TypeError("Failed to execute 'put' on 'Cache': parameter 2 is not of type 'Response'.");
     if (response.status === 206) throw new TypeError("Cannot cache response to a range request (206 Partial Content).");
     if ((response.headers.get("vary") || "").includes("*")) throw new TypeError("Cannot cache response with 'Vary: *' header.");
-    const body = response._body === null ? new ArrayBuffer(0) : (await response._bytes()).slice().buffer;
+    const body = response._body === null ? new ArrayBuffer(0) : wholeBuffer(await response._bytes());
     __weft.cachePut(this._name, req.url, response.status, [...response.headers], body);
   }
   async delete(request, options) {

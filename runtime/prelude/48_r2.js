@@ -125,7 +125,7 @@ class R2Bucket {
     else if (value instanceof ReadableStream) bytes = await readAll(value);
     else if (value instanceof Body || (value && typeof value.arrayBuffer === "function")) bytes = new Uint8Array(await value.arrayBuffer());
     else throw new TypeError("put() accepts null, a string, an ArrayBuffer, an ArrayBufferView, a ReadableStream or a Blob.");
-    const d = __weft.r2Put(this._binding, String(key), bytes.slice().buffer, {
+    const d = __weft.r2Put(this._binding, String(key), wholeBuffer(bytes), {
       httpMetadata: r2Metadata(opts.httpMetadata), customMetadata: opts.customMetadata ? JSON.stringify(opts.customMetadata) : "",
       md5: r2Hex(opts.md5), sha256: r2Hex(opts.sha256), onlyIf: r2OnlyIf(opts.onlyIf),
     });
@@ -167,7 +167,7 @@ class R2MultipartUpload {
     else if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) bytes = new Uint8Array(bytesOf(value));
     else if (value instanceof ReadableStream) bytes = await readAll(value);
     else throw new TypeError("uploadPart() accepts a string, an ArrayBuffer, an ArrayBufferView or a ReadableStream.");
-    const etag = __weft.r2UploadPart(this._binding, this.key, this.uploadId, Number(partNumber), bytes.slice().buffer);
+    const etag = __weft.r2UploadPart(this._binding, this.key, this.uploadId, Number(partNumber), wholeBuffer(bytes));
     return { partNumber: Number(partNumber), etag };
   }
   async abort() { __weft.r2AbortMultipart(this._binding, this.key, this.uploadId); }

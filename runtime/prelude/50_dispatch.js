@@ -25,7 +25,7 @@ async function outgoingBody(req) {
     req._used = true;
     return { bodyHandle: handle };
   }
-  return { body: (await req._bytes()).slice().buffer };
+  return { body: wholeBuffer(await req._bytes()) };
 }
 
 // incomingBody is a Go response's body as a stream.
@@ -86,15 +86,32 @@ function makeEnv(desc) {
   return env;
 }
 
+// incomingRequest makes the Request a handler receives without re-validating what Go parsed: the
+// URL is absolute and the headers valid and lowercase, and Headers are built on first use.
+function incomingRequest(init) {
+  const method = standardMethods.includes(init.method.toUpperCase()) ? init.method.toUpperCase() : init.method;
+  if (!knownMethods.has(method)) throw new TypeError(`Invalid HTTP method string: ${method}`);
+  const r = Object.create(Request.prototype);
+  let headers = null;
+  Object.defineProperty(r, "headers", {
+    enumerable: true, configurable: true,
+    get() { return headers || (headers = Headers._trusted(init.headers)); },
+    set(v) { headers = v; },
+  });
+  Object.assign(r, { url: init.url, method, redirect: "manual", signal: null, cf: init.cf, _used: false,
+    _body: init.bodyHandle !== undefined ? nativeStream(init.bodyHandle) : init.body ? new Uint8Array(init.body) : null });
+  return r;
+}
+
 // exportResponse hands a response to Go. With stream, a streamed body stays a stream: Go takes an
 // untouched Go body whole, or pulls the script's stream one chunk at a time through read().
 async function exportResponse(res, stream) {
   if (!(res instanceof Response)) throw new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'.");
   if (res.type === "error") throw new TypeError("Return value from serve handler must not be an error response (like Response.error())");
-  const out = { status: res.status, headers: [...res.headers], body: null };
+  const out = { status: res.status, headers: res.headers._pairs(), body: null };
   if (res._body === null) return out;
   if (!stream || !(res._body instanceof ReadableStream)) {
-    out.body = (await res._bytes()).slice().buffer;
+    out.body = wholeBuffer(await res._bytes());
     return out;
   }
   if (res._used || res._body._locked) throw new TypeError("Body has already been used. It can only be used once.");
@@ -139,8 +156,7 @@ G.__weft_setup = function (format, envDesc) {
     },
     async handle(init) {
       waits = [];
-      const body = init.bodyHandle !== undefined ? nativeStream(init.bodyHandle) : init.body;
-      const request = new Request(init.url, { method: init.method, headers: init.headers, body, cf: init.cf, redirect: "manual" });
+      const request = incomingRequest(init);
       let res;
       if (format === "modules") {
         const h = typeof handler === "function" ? new handler(ctx, env) : handler;
