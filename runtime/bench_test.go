@@ -13,6 +13,24 @@ import (
 )
 
 // BenchmarkHello is the gateway's hot path without the network: a pooled runtime serves a request.
+// BenchmarkJSONAPI builds and serialises 2,000 objects per request, as weftbench's json scenario.
+func BenchmarkJSONAPI(b *testing.B) {
+	e := newTestEngine()
+	w := e.load(b, "json", `export default { fetch() {
+  const items = [];
+  for (let i = 0; i < 2000; i++) items.push({ id: i, name: "item " + i, tags: ["a", "b"], price: i * 1.5, active: i % 2 === 0 });
+  return new Response(JSON.stringify({ count: items.length, items }), { headers: { "content-type": "application/json" } });
+} }`, func(s *WorkerSpec) { s.CPULimit = time.Minute })
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		w.ServeHTTP(rec, httptest.NewRequest("GET", "http://json.localhost/", nil))
+		if rec.Code != 200 {
+			b.Fatal(rec.Code)
+		}
+	}
+}
+
 func BenchmarkHello(b *testing.B) {
 	e := newTestEngine()
 	w := e.load(b, "hello", `export default { fetch() { return new Response("Hello world") } }`, nil)
