@@ -2,6 +2,7 @@ package models
 
 import (
 	"bytes"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -19,6 +20,7 @@ const (
 type kvCache struct {
 	entries *lru.Cache[kvCacheKey, kvCached]
 	gen     atomic.Uint64
+	mu      sync.Mutex // makes fill's check-then-add atomic against forget
 }
 
 type kvCacheKey struct {
@@ -51,21 +53,29 @@ func (c *kvCache) get(ns uint, key string) (e kvCached, ok bool) {
 
 // fill caches a read made when the write counter stood at gen.
 func (c *kvCache) fill(gen uint64, ns uint, key string, e kvCached) {
-	if len(e.value) > kvCacheMaxValue || c.gen.Load() != gen {
+	if len(e.value) > kvCacheMaxValue {
 		return
 	}
 	e.value = bytes.Clone(e.value) // the caller keeps the row's own slice
-	c.entries.Add(kvCacheKey{ns, key}, e)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen.Load() == gen {
+		c.entries.Add(kvCacheKey{ns, key}, e)
+	}
 }
 
 // forget invalidates a key after a write.
 func (c *kvCache) forget(ns uint, key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.gen.Add(1)
 	c.entries.Remove(kvCacheKey{ns, key})
 }
 
 // reset drops everything (a namespace deleted, expired keys purged).
 func (c *kvCache) reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.gen.Add(1)
 	c.entries.Purge()
 }

@@ -212,7 +212,11 @@ class CryptoKey {
     Object.defineProperty(this, "_handle", { value: d.handle });
     this.type = d.type;
     this.extractable = d.extractable;
-    const plain = (v) => (v instanceof ArrayBuffer ? new Uint8Array(v) : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).map((k) => [k, plain(v[k])])) : v);
+    // Go hands the algorithm over as a map; its keys come out in workerd's order.
+    const order = ["name", "namedCurve", "length", "modulusLength", "publicExponent", "hash"];
+    const rank = (k) => (order.includes(k) ? order.indexOf(k) : order.length);
+    const plain = (v) => (v instanceof ArrayBuffer ? new Uint8Array(v) : v && typeof v === "object"
+      ? Object.fromEntries(Object.keys(v).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1)).map((k) => [k, plain(v[k])])) : v);
     this.algorithm = Object.freeze(plain(d.algorithm));
     this.usages = Object.freeze([...d.usages]);
     Object.freeze(this);
