@@ -38,10 +38,7 @@ func (n *natives) bodyNatives(set func(string, any)) {
 			resolve(goja.Null())
 			return p
 		}
-		in.mu.Lock()
-		gen := in.gen
-		in.mu.Unlock()
-		in.pending++
+		gen := in.startIO()
 		go func() {
 			buf := make([]byte, bodyChunk)
 			k, err := rc.Read(buf)
@@ -95,10 +92,7 @@ func (n *natives) bodyNatives(set func(string, any)) {
 			resolve(in.vm.NewArrayBuffer(nil))
 			return p
 		}
-		in.mu.Lock()
-		gen := in.gen
-		in.mu.Unlock()
-		in.pending++
+		gen := in.startIO()
 		go func() {
 			b, err := io.ReadAll(io.LimitReader(rc, maxRequestBody+1))
 			rc.Close()

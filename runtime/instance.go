@@ -179,6 +179,16 @@ func (in *instance) runJS(f func() error) (err error) {
 	return err
 }
 
+// startIO counts work off the loop that will post a callback, so await keeps waiting for it, and
+// returns the request generation the callback belongs to.
+func (in *instance) startIO() uint64 {
+	in.mu.Lock()
+	gen := in.gen
+	in.mu.Unlock()
+	in.pending++
+	return gen
+}
+
 // interrupt stops the script running on this runtime with err.
 func (in *instance) interrupt(err error) {
 	in.stopped.Store(&err)

@@ -274,10 +274,7 @@ func (n *natives) request(init *goja.Object) (*http.Request, string) {
 func (n *natives) asyncString(do func() (string, error)) *goja.Promise {
 	in := n.in
 	p, resolve, reject := in.vm.NewPromise()
-	in.mu.Lock()
-	gen := in.gen
-	in.mu.Unlock()
-	in.pending++
+	gen := in.startIO()
 	go func() {
 		s, err := do()
 		in.post(gen, func() {
@@ -323,10 +320,7 @@ func (n *natives) async(do func() (*http.Response, error)) *goja.Promise {
 		reject(in.vm.NewGoError(fmt.Errorf("Too many subrequests (at most %d per request)", limit)))
 		return p
 	}
-	in.mu.Lock()
-	gen := in.gen
-	in.mu.Unlock()
-	in.pending++
+	gen := in.startIO()
 	conns := n.conns
 	go func() {
 		conns <- struct{}{}
