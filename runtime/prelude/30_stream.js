@@ -1,8 +1,11 @@
-// A small ReadableStream: start/pull/cancel sources, one reader, async iteration. Enough for bodies;
-// the full Streams API arrives with the runtime-fidelity work.
+// ReadableStream: start/pull/cancel sources, default and BYOB readers, tee, async iteration. A byte
+// stream (type "bytes", as every body is) takes ArrayBufferView chunks and can be read into the
+// reader's own buffer; its controller has no byobRequest, so sources enqueue as they would otherwise.
 class ReadableStream {
   constructor(source = {}) {
     this._source = source;
+    this._bytes = source.type === "bytes";
+    if (source.type !== undefined && !this._bytes) throw new TypeError(`Invalid type: ${source.type}`);
     this._queue = [];
     this._waiting = [];
     this._closed = false;
@@ -11,13 +14,22 @@ class ReadableStream {
     this._pulling = false;
     const self = this;
     this._controller = {
-      enqueue(chunk) { self._enqueue(chunk); },
+      enqueue(chunk) {
+        if (self._bytes) {
+          if (!ArrayBuffer.isView(chunk)) throw new TypeError("This ReadableStream is a byte stream: chunks must be ArrayBufferViews.");
+          if (chunk.byteLength === 0) throw new TypeError("Cannot enqueue a zero-length chunk.");
+          chunk = new Uint8Array(__weft.copyBytes(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        }
+        self._enqueue(chunk);
+      },
+      get byobRequest() { return null; },
       close() { self._close(); },
       error(e) { self._fail(e); },
       get desiredSize() { return self._queue.length ? 0 : 1; },
     };
     if (source.start) {
-      Promise.resolve(source.start(this._controller)).catch((e) => this._fail(e));
+      // A start that throws errors the stream, as in workerd, rather than the constructor.
+      new Promise((resolve) => resolve(source.start(this._controller))).catch((e) => this._fail(e));
     }
   }
   get locked() { return this._locked; }
@@ -54,7 +66,33 @@ class ReadableStream {
     if (this._closed) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve, reject) => { this._waiting.push({ resolve, reject }); this._pull(); });
   }
-  getReader() { return new ReadableStreamDefaultReader(this); }
+  getReader(options) {
+    const mode = options && options.mode;
+    if (mode === undefined) return new ReadableStreamDefaultReader(this);
+    if (mode !== "byob") throw new RangeError(`Invalid reader mode: ${mode}`);
+    if (!this._bytes) throw new TypeError("This ReadableStream does not support BYOB reads: it is not a byte stream.");
+    return new ReadableStreamBYOBReader(this);
+  }
+  // _readInto reads the next bytes into view, keeping what does not fit for the next read.
+  _readInto(view) {
+    const size = view.BYTES_PER_ELEMENT || 1;
+    const make = (n) => (view instanceof DataView ? new DataView(view.buffer, view.byteOffset, n) : new view.constructor(view.buffer, view.byteOffset, n / size));
+    return this._read().then(({ value, done }) => {
+      if (done) return { value: make(0), done: true };
+      // Fill the view from this chunk and whatever else is already queued.
+      const room = view.byteLength - (view.byteLength % size);
+      const dest = new Uint8Array(view.buffer, view.byteOffset, room);
+      let n = 0;
+      for (let chunk = value; chunk !== undefined; chunk = n < room && this._queue.length ? this._queue.shift() : undefined) {
+        const src = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        const take = Math.min(src.byteLength, room - n);
+        dest.set(src.subarray(0, take), n);
+        n += take;
+        if (take < src.byteLength) { this._queue.unshift(src.subarray(take)); break; }
+      }
+      return { value: make(n), done: false };
+    });
+  }
   cancel(reason) {
     this._disturbed = true;
     this._closed = true;
@@ -66,6 +104,7 @@ class ReadableStream {
     const r = this.getReader();
     const a = [], b = [];
     const mk = (mine) => new ReadableStream({
+      type: this._bytes ? "bytes" : undefined,
       pull: async (c) => {
         if (!mine.length) {
           const { value, done } = await r.read();
@@ -104,14 +143,44 @@ class ReadableStreamDefaultReader {
 }
 define("ReadableStreamDefaultReader", ReadableStreamDefaultReader);
 
+class ReadableStreamBYOBReader {
+  constructor(stream) {
+    if (!(stream instanceof ReadableStream) || !stream._bytes) throw new TypeError("ReadableStreamBYOBReader needs a byte stream");
+    if (stream._locked) throw new TypeError("ReadableStream is locked to a reader");
+    stream._locked = true;
+    Object.defineProperty(this, "_s", { value: stream });
+  }
+  read(view) {
+    if (!ArrayBuffer.isView(view)) return Promise.reject(new TypeError("read() needs an ArrayBufferView"));
+    if (view.byteLength === 0) return Promise.reject(new TypeError("read() needs a view with a non-zero byteLength"));
+    return this._s._readInto(view);
+  }
+  // readAtLeast (a workerd extension) reads until min bytes have arrived or the stream ends.
+  async readAtLeast(min, view) {
+    let filled = 0;
+    for (;;) {
+      const rest = new Uint8Array(view.buffer, view.byteOffset + filled, view.byteLength - filled);
+      const { value, done } = await this._s._readInto(rest);
+      filled += value.byteLength;
+      if (done || filled >= min || filled === view.byteLength) return { value: new view.constructor(view.buffer, view.byteOffset, filled / (view.BYTES_PER_ELEMENT || 1)), done: done && filled === 0 };
+    }
+  }
+  releaseLock() { this._s._locked = false; }
+  cancel(r) { return this._s.cancel(r); }
+  get closed() { const s = this._s; return new Promise((res) => { if (s._closed) res(); }); }
+}
+define("ReadableStreamBYOBReader", ReadableStreamBYOBReader);
+define("ReadableByteStreamController", class ReadableByteStreamController { constructor() { throw new TypeError("Illegal constructor"); } });
+
 // nativeStream is a body whose bytes come from Go (an incoming request, a fetch or service-binding
 // response): each read happens off the loop, and a stream nobody has read is handed back to Go whole,
 // so proxying a body never copies it through JavaScript.
 function nativeStream(handle) {
   const s = new ReadableStream({
+    type: "bytes",
     pull(c) {
       s._passable = false;
-      return __weft.bodyRead(handle).then((chunk) => { if (chunk === null) c.close(); else c.enqueue(new Uint8Array(chunk)); });
+      return __weft.bodyRead(handle).then((chunk) => { if (chunk === null) c.close(); else if (chunk.byteLength) c.enqueue(new Uint8Array(chunk)); });
     },
     cancel() { __weft.bodyClose(handle); },
   });

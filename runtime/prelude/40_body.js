@@ -22,7 +22,7 @@ class Body {
     if (this._body === null) return null;
     if (this._body instanceof ReadableStream) return this._body;
     const bytes = this._body;
-    this._body = new ReadableStream({ start(c) { c.enqueue(bytes); c.close(); } });
+    this._body = new ReadableStream({ type: "bytes", start(c) { if (bytes.byteLength) c.enqueue(bytes); c.close(); } });
     return this._body;
   }
   get bodyUsed() { return this._used || (this._body instanceof ReadableStream && !!this._body._disturbed); }

@@ -43,6 +43,7 @@ class R2ObjectBody extends R2Object {
     super(d);
     let done = false;
     const body = new ReadableStream({
+      type: "bytes",
       pull(c) {
         body._passable = false;
         if (done) return;
