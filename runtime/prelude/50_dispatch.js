@@ -105,15 +105,20 @@ function incomingRequest(init) {
 
 // exportResponse hands a response to Go. With stream, a streamed body stays a stream: Go takes an
 // untouched Go body whole, or pulls the script's stream one chunk at a time through read().
-async function exportResponse(res, stream) {
+// It answers at once unless it must read a stream whole, so the common response costs no extra
+// promise jobs.
+function exportResponse(res, stream) {
   if (!(res instanceof Response)) throw new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'.");
   if (res.type === "error") throw new TypeError("Return value from serve handler must not be an error response (like Response.error())");
   const out = { status: res.status, headers: res.headers._pairs(), body: null };
   if (res._body === null) return out;
-  if (!stream || !(res._body instanceof ReadableStream)) {
-    out.body = wholeBuffer(await res._bytes());
+  if (!(res._body instanceof ReadableStream)) {
+    if (res._used) throw new TypeError("Body has already been used. It can only be used once.");
+    res._used = true;
+    out.body = wholeBuffer(res._body);
     return out;
   }
+  if (!stream) return res._bytes().then((b) => { out.body = wholeBuffer(b); return out; });
   if (res._used || res._body._locked) throw new TypeError("Body has already been used. It can only be used once.");
   res._used = true;
   const handle = passableHandle(res._body);
