@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"slices"
@@ -32,8 +31,8 @@ type htmlToken struct {
 var voidElements = map[string]bool{"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true, "img": true,
 	"input": true, "link": true, "meta": true, "param": true, "source": true, "track": true, "wbr": true}
 
-// tokenizeHTML returns the tokens of doc with, for each element, the indices of the selectors it matches.
-func tokenizeHTML(doc []byte, selectors []string) ([]htmlToken, error) {
+// compileSelectors parses the handlers' selectors; a bad one is the script's TypeError.
+func compileSelectors(selectors []string) ([]cascadia.Sel, error) {
 	compiled := make([]cascadia.Sel, len(selectors))
 	for i, s := range selectors {
 		sel, err := cascadia.Parse(s)
@@ -42,6 +41,12 @@ func tokenizeHTML(doc []byte, selectors []string) ([]htmlToken, error) {
 		}
 		compiled[i] = sel
 	}
+	return compiled, nil
+}
+
+// tokenize reads a document from r and emits its tokens as it goes, each element with the indices of
+// the selectors it matches, and end tokens for elements left open at the end.
+func tokenize(r io.Reader, compiled []cascadia.Sel, emit func(htmlToken)) error {
 	root := &html.Node{Type: html.DocumentNode}
 	type open struct {
 		node   *html.Node
@@ -49,8 +54,7 @@ func tokenizeHTML(doc []byte, selectors []string) ([]htmlToken, error) {
 		within []int // selectors matched by this element or an ancestor: text and comments inside get their handlers
 	}
 	stack := []open{{node: root}}
-	z := html.NewTokenizer(bytes.NewReader(doc))
-	var out []htmlToken
+	z := html.NewTokenizer(r)
 	nextID := 0
 	for {
 		tt := z.Next()
@@ -58,7 +62,7 @@ func tokenizeHTML(doc []byte, selectors []string) ([]htmlToken, error) {
 			if z.Err() == io.EOF {
 				break
 			}
-			return nil, z.Err()
+			return z.Err()
 		}
 		raw := string(z.Raw())
 		tok := z.Token()
@@ -81,7 +85,7 @@ func tokenizeHTML(doc []byte, selectors []string) ([]htmlToken, error) {
 				t.Attrs = append(t.Attrs, [2]string{a.Key, a.Val})
 			}
 			t.Void = tt == html.SelfClosingTagToken || voidElements[tok.Data]
-			out = append(out, t)
+			emit(t)
 			if !t.Void {
 				within := append([]int(nil), top.within...)
 				for _, m := range matches {
@@ -101,33 +105,33 @@ func tokenizeHTML(doc []byte, selectors []string) ([]htmlToken, error) {
 				}
 			}
 			if at < 0 {
-				out = append(out, htmlToken{Kind: "end", Raw: raw, Tag: tok.Data})
+				emit(htmlToken{Kind: "end", Raw: raw, Tag: tok.Data})
 				continue
 			}
 			for len(stack) > at+1 { // implied ends of elements left open inside
 				inner := stack[len(stack)-1]
 				stack = stack[:len(stack)-1]
-				out = append(out, htmlToken{Kind: "end", Tag: inner.node.Data, ID: inner.id})
+				emit(htmlToken{Kind: "end", Tag: inner.node.Data, ID: inner.id})
 				dropChildren(inner.node)
 			}
 			closing := stack[at]
 			stack = stack[:at]
-			out = append(out, htmlToken{Kind: "end", Raw: raw, Tag: tok.Data, ID: closing.id})
+			emit(htmlToken{Kind: "end", Raw: raw, Tag: tok.Data, ID: closing.id})
 			dropChildren(closing.node)
 		case html.TextToken:
-			out = append(out, htmlToken{Kind: "text", Raw: raw, Matches: top.within})
+			emit(htmlToken{Kind: "text", Raw: raw, Matches: top.within})
 		case html.CommentToken:
-			out = append(out, htmlToken{Kind: "comment", Raw: raw, Matches: top.within})
+			emit(htmlToken{Kind: "comment", Raw: raw, Matches: top.within})
 		case html.DoctypeToken:
-			out = append(out, htmlToken{Kind: "doctype", Raw: raw, Name: tok.Data})
+			emit(htmlToken{Kind: "doctype", Raw: raw, Name: tok.Data})
 		}
 	}
 	for len(stack) > 1 {
 		inner := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		out = append(out, htmlToken{Kind: "end", Tag: inner.node.Data, ID: inner.id})
+		emit(htmlToken{Kind: "end", Tag: inner.node.Data, ID: inner.id})
 	}
-	return out, nil
+	return nil
 }
 
 // dropChildren frees a closed element's subtree; selectors only ever look up and to the left.
@@ -170,11 +174,7 @@ func (r rewriteNeeds) wanted(t htmlToken, open map[int]bool) bool {
 	return false
 }
 
-func (n *natives) htmlTokens(doc string, selectors []string, needs map[string]any) []map[string]any {
-	toks, err := tokenizeHTML([]byte(doc), selectors)
-	if err != nil {
-		panic(n.in.vm.NewTypeError(err.Error()))
-	}
+func parseNeeds(needs map[string]any) rewriteNeeds {
 	var r rewriteNeeds
 	r.DocText, _ = needs["docText"].(bool)
 	r.DocComments, _ = needs["docComments"].(bool)
@@ -188,49 +188,65 @@ func (n *natives) htmlTokens(doc string, selectors []string, needs map[string]an
 		return out
 	}
 	r.Element, r.Text, r.Comments = flags("element"), flags("text"), flags("comments")
-	// Runs of tokens no handler looks at become one "raw" token: the script's loop touches only
-	// what it rewrites.
-	var out []map[string]any
-	var pending strings.Builder
-	flush := func() {
-		if pending.Len() > 0 {
-			out = append(out, map[string]any{"kind": "raw", "raw": pending.String()})
-			pending.Reset()
-		}
+	return r
+}
+
+// tokenBatch turns tokens into what the prelude reads. Runs of tokens no handler looks at become
+// one "raw" token: the script's loop touches only what it rewrites.
+type tokenBatch struct {
+	needs   rewriteNeeds
+	open    map[int]bool // elements the prelude saw start, whose ends it must see
+	out     []map[string]any
+	pending strings.Builder
+}
+
+func (b *tokenBatch) add(t htmlToken) {
+	if !b.needs.wanted(t, b.open) {
+		b.pending.WriteString(t.Raw)
+		return
 	}
-	open := map[int]bool{}
-	for _, t := range toks {
-		if !r.wanted(t, open) {
-			pending.WriteString(t.Raw)
-			continue
-		}
-		flush()
-		m := map[string]any{"kind": t.Kind, "raw": t.Raw}
-		if t.Tag != "" {
-			m["tag"] = strings.ToLower(t.Tag)
-		}
-		if t.ID != 0 {
-			m["id"] = t.ID
-		}
-		if t.Kind == "start" {
-			attrs := make([]any, len(t.Attrs))
-			for j, a := range t.Attrs {
-				attrs[j] = []any{a[0], a[1]}
-			}
-			m["attrs"], m["void"] = attrs, t.Void
-		}
-		if len(t.Matches) > 0 {
-			ms := make([]any, len(t.Matches))
-			for j, x := range t.Matches {
-				ms[j] = x
-			}
-			m["matches"] = ms
-		}
-		if t.Kind == "doctype" {
-			m["name"] = t.Name
-		}
-		out = append(out, m)
+	b.flushRaw()
+	m := map[string]any{"kind": t.Kind, "raw": t.Raw}
+	if t.Tag != "" {
+		m["tag"] = strings.ToLower(t.Tag)
 	}
-	flush()
+	if t.ID != 0 {
+		m["id"] = t.ID
+	}
+	if t.Kind == "start" {
+		attrs := make([]any, len(t.Attrs))
+		for j, a := range t.Attrs {
+			attrs[j] = []any{a[0], a[1]}
+		}
+		m["attrs"], m["void"] = attrs, t.Void
+	}
+	if len(t.Matches) > 0 {
+		ms := make([]any, len(t.Matches))
+		for j, x := range t.Matches {
+			ms[j] = x
+		}
+		m["matches"] = ms
+	}
+	if t.Kind == "doctype" {
+		m["name"] = t.Name
+	}
+	b.out = append(b.out, m)
+}
+
+func (b *tokenBatch) flushRaw() {
+	if b.pending.Len() > 0 {
+		b.out = append(b.out, map[string]any{"kind": "raw", "raw": b.pending.String()})
+		b.pending.Reset()
+	}
+}
+
+// take returns the tokens so far and starts a new batch.
+func (b *tokenBatch) take() []map[string]any {
+	b.flushRaw()
+	out := b.out
+	b.out = nil
+	if out == nil {
+		out = []map[string]any{}
+	}
 	return out
 }

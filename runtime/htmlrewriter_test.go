@@ -1,8 +1,12 @@
 package runtime
 
 import (
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 func rewrite(t *testing.T, page, chain string) string {
@@ -79,5 +83,38 @@ func TestHTMLRewriterDoctypeAndBadSelector(t *testing.T) {
 	r := get(w, "http://hr2/")
 	if r.body != `{"doctype":"html","err":"TypeError","out":"<!doctype html><p>x</p>"}` {
 		t.Fatalf("got %s %s", r.body, e.logs.text())
+	}
+}
+
+// The rewriter streams: an endless page is rewritten and sent as it is produced (a rewriter that
+// waited for the end would never answer), and tags cut by chunk boundaries are rewritten whole.
+func TestHTMLRewriterStreamsAcrossChunks(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "endless", `export default { fetch() {
+  const enc = new TextEncoder();
+  let i = 0;
+  const pieces = ['<li><a hr', 'ef="/item">it', 'em</a><!-- c', ' --></li>'];
+  const page = new ReadableStream({ pull(c) {
+    if (i === 0) c.enqueue(enc.encode("<!doctype html><ul>"));
+    c.enqueue(enc.encode(pieces[i++ % pieces.length]));
+  } });
+  return new HTMLRewriter()
+    .on("a", { element(e) { e.setAttribute("href", "https://x.test" + e.getAttribute("href")); } })
+    .transform(new Response(page, { headers: { "content-type": "text/html" } }));
+} }`, func(s *WorkerSpec) { s.CPULimit = time.Minute })
+	srv := httptest.NewServer(w)
+	defer srv.Close()
+	res, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	head := make([]byte, 64<<10)
+	if _, err := io.ReadFull(res.Body, head); err != nil {
+		t.Fatalf("read: %v", err)
+	}
+	item := `<li><a href="https://x.test/item">item</a><!-- c --></li>`
+	if !strings.HasPrefix(string(head), "<!doctype html><ul>"+item+item) || strings.Contains(string(head), `href="/item"`) {
+		t.Fatalf("rewritten stream starts %.200q", head)
 	}
 }

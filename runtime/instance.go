@@ -101,6 +101,7 @@ func (in *instance) begin(ctx context.Context, cpu time.Duration) uint64 {
 // end cancels what the request left running (timers), so nothing fires into the next request.
 func (in *instance) end() {
 	in.natives.closeBodies()
+	in.natives.closeHTML()
 	for id, t := range in.timers {
 		t.t.Stop()
 		delete(in.timers, id)

@@ -33,6 +33,8 @@ type natives struct {
 	nextKey     int
 	keys        map[int]*cryptoKey // CryptoKeys made in this runtime
 	codecs      map[int]*codec     // compression streams in progress
+	nextHTML    int64
+	html        map[int64]*htmlSession // HTMLRewriter passes in progress
 }
 
 func (n *natives) object(vm *goja.Runtime) *goja.Object {
@@ -66,13 +68,13 @@ func (n *natives) object(vm *goja.Runtime) *goja.Object {
 	set("kvList", n.kvList)
 	set("queueSend", n.queueSend)
 	set("serviceCall", n.serviceCall)
-	set("htmlTokens", n.htmlTokens)
 	n.durableNatives(set)
 	n.r2Natives(set)
 	n.subtleNatives(set)
 	n.cacheNatives(set)
 	n.codecNatives(set)
 	n.bodyNatives(set)
+	n.htmlNatives(set)
 	return o
 }
 

@@ -72,50 +72,64 @@ class HTMLRewriter {
   constructor() { this._on = []; this._doc = []; }
   on(selector, handlers) { this._on.push({ selector: String(selector), handlers }); return this; }
   onDocument(handlers) { this._doc.push(handlers); return this; }
+  // transform streams: each chunk of the body is tokenized as it arrives, the handlers run on what it
+  // completed, and the rewritten text goes out before the next chunk is read.
   transform(response) {
     if (!(response instanceof Response)) throw new TypeError("Failed to execute 'transform' on 'HTMLRewriter': parameter 1 is not of type 'Response'.");
-    const self = this;
-    // Selectors are checked now, as workerd does, so a bad one fails transform() itself.
-    __weft.htmlTokens("", this._on.map((o) => o.selector), {});
+    const selectors = this._on.map((o) => o.selector);
+    __weft.htmlCheck(selectors); // a bad selector fails transform() itself, as in workerd
+    const has = (h, k) => !!(h && typeof h[k] === "function");
+    const needs = {
+      docText: this._doc.some((h) => has(h, "text")), docComments: this._doc.some((h) => has(h, "comments")),
+      docDoctype: this._doc.some((h) => has(h, "doctype")),
+      element: this._on.map((o) => has(o.handlers, "element")), text: this._on.map((o) => has(o.handlers, "text")),
+      comments: this._on.map((o) => has(o.handlers, "comments")),
+    };
+    const run = new RewriteRun(this);
+    let reader = null, pass = 0;
     const body = response._body === null ? null : new ReadableStream({
-      async start(c) {
-        try {
-          const input = new TextDecoder().decode(await response._bytes());
-          c.enqueue(new TextEncoder().encode(await self._rewrite(input)));
-          c.close();
-        } catch (err) { c.error(err); }
+      type: "bytes",
+      async pull(c) {
+        if (!reader) { reader = response.body.getReader(); pass = __weft.htmlStart(selectors, needs); }
+        const { value, done } = await reader.read();
+        const { tokens } = await __weft.htmlFeed(pass, done ? null : chunkBytes(value));
+        let out = await run.feed(tokens);
+        if (done) out += await run.end();
+        if (out) c.enqueue(new TextEncoder().encode(out));
+        if (done) c.close();
       },
+      cancel(reason) { if (reader) return reader.cancel(reason); },
     });
     const headers = new Headers(response.headers);
     headers.delete("content-length");
     return new Response(body, { status: response.status, statusText: response.statusText, headers });
   }
-  async _rewrite(input) {
-    const has = (h, k) => !!(h && typeof h[k] === "function");
-    const toks = __weft.htmlTokens(input, this._on.map((o) => o.selector), {
-      docText: this._doc.some((h) => has(h, "text")), docComments: this._doc.some((h) => has(h, "comments")),
-      docDoctype: this._doc.some((h) => has(h, "doctype")),
-      element: this._on.map((o) => has(o.handlers, "element")), text: this._on.map((o) => has(o.handlers, "text")),
-      comments: this._on.map((o) => has(o.handlers, "comments")),
-    });
-    const open = new Map(); // element id → Element, for elements whose end tag matters
-    let skipUntil = 0; // inside an element whose content was removed or replaced
+}
+
+// RewriteRun applies one transform's handlers to the tokens of its document, batch by batch.
+class RewriteRun {
+  constructor(rw) {
+    this.rw = rw;
+    this.open = new Map(); // element id → Element, for elements whose end tag matters
+    this.skipUntil = 0; // inside an element whose content was removed or replaced
+  }
+  async feed(toks) {
     const parts = []; // joined once at the end: repeated string += is quadratic in goja
     const emit = (s) => { if (s) parts.push(s); };
-    const handlersFor = (matches, kind) => (matches || []).map((i) => this._on[i].handlers).filter((h) => h && typeof h[kind] === "function");
+    const handlersFor = (matches, kind) => (matches || []).map((i) => this.rw._on[i].handlers).filter((h) => h && typeof h[kind] === "function");
     for (const t of toks) {
-      if (skipUntil && !(t.kind === "end" && t.id === skipUntil)) continue;
+      if (this.skipUntil && !(t.kind === "end" && t.id === this.skipUntil)) continue;
       switch (t.kind) {
         case "raw":
           emit(t.raw);
           break;
         case "doctype":
-          for (const h of this._doc) if (h.doctype) await h.doctype({ name: t.name || null, publicId: null, systemId: null });
+          for (const h of this.rw._doc) if (h.doctype) await h.doctype({ name: t.name || null, publicId: null, systemId: null });
           emit(t.raw);
           break;
         case "comment": {
           const c = new CommentChunk(t.raw.replace(/^<!--/, "").replace(/-->$/, ""), "comment");
-          for (const h of this._doc) if (h.comments) await h.comments(c);
+          for (const h of this.rw._doc) if (h.comments) await h.comments(c);
           for (const h of handlersFor(t.matches, "comments")) await h.comments(c);
           emit(c._out(c._changedText ? "<!--" + c._text + "-->" : t.raw));
           break;
@@ -123,7 +137,7 @@ class HTMLRewriter {
         case "text": {
           for (const [raw, last] of [[t.raw, false], ["", true]]) {
             const c = new TextChunk(raw, "text", last);
-            for (const h of this._doc) if (h.text) await h.text(c);
+            for (const h of this.rw._doc) if (h.text) await h.text(c);
             for (const h of handlersFor(t.matches, "text")) await h.text(c);
             emit(c._out(raw));
           }
@@ -137,20 +151,20 @@ class HTMLRewriter {
           emit(el._before);
           if (el._removed || el._replaced !== null) {
             emit(el._replaced || "");
-            if (t.void) emit(el._after); else { skipUntil = t.id; open.set(t.id, el); }
+            if (t.void) emit(el._after); else { this.skipUntil = t.id; this.open.set(t.id, el); }
             break;
           }
           if (!el._unwrapped) emit(el._startTag());
           emit(el._prepend);
-          if (el._inner !== null) { emit(el._inner); if (!t.void) skipUntil = t.id; }
-          if (t.void) emit(el._after); else open.set(t.id, el);
+          if (el._inner !== null) { emit(el._inner); if (!t.void) this.skipUntil = t.id; }
+          if (t.void) emit(el._after); else this.open.set(t.id, el);
           break;
         }
         case "end": {
-          if (skipUntil === t.id) skipUntil = 0;
-          const el = t.id ? open.get(t.id) : undefined;
+          if (this.skipUntil === t.id) this.skipUntil = 0;
+          const el = t.id ? this.open.get(t.id) : undefined;
           if (!el) { emit(t.raw); break; }
-          open.delete(t.id);
+          this.open.delete(t.id);
           if (el._removed || el._replaced !== null) { emit(el._after); break; }
           emit(el._append);
           const end = { name: el._tag, _before: "", _after: "", _removed: false,
@@ -164,8 +178,12 @@ class HTMLRewriter {
         }
       }
     }
-    const end = { append(c, o) { emit(htmlContent(c, o)); return this; } };
-    for (const h of this._doc) if (h.end) await h.end(end);
+    return parts.join("");
+  }
+  async end() {
+    const parts = [];
+    const end = { append(c, o) { parts.push(htmlContent(c, o)); return this; } };
+    for (const h of this.rw._doc) if (h.end) await h.end(end);
     return parts.join("");
   }
 }
