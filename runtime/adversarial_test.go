@@ -1,6 +1,8 @@
 package runtime
 
 import (
+	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -112,5 +114,39 @@ func TestNoSharedGlobalsAndSubrequestLimit(t *testing.T) {
 	r := get(greedy, "http://g/")
 	if r.body != `{"limited":1950}` {
 		t.Fatalf("subrequest limit: %s %s", r.body, e.logs.text())
+	}
+}
+
+// panickingServices is a dispatcher with a bug: it panics on every call.
+type panickingServices struct{}
+
+func (panickingServices) DispatchService(context.Context, string, string, *http.Request) (*http.Response, error) {
+	panic("dispatcher bug")
+}
+
+func (panickingServices) CallService(context.Context, string, string, string, string, string) (string, error) {
+	panic("dispatcher bug")
+}
+
+// A Go panic in work done for a script off the loop fails that call, not the process.
+func TestPanicInABindingFailsOnlyTheCall(t *testing.T) {
+	e := NewEngine(EngineConfig{Services: panickingServices{}})
+	b, err := Build([]Module{{Name: "index.js", Content: `export default { async fetch(req, env) {
+  const out = [];
+  try { await env.S.fetch("http://s/"); } catch (err) { out.push(err.message); }
+  try { await env.S.add(1); } catch (err) { out.push(err.message); }
+  return new Response(out.join(" | "));
+} }`}}, "index.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := e.Load(WorkerSpec{ID: "p", Label: "p", Bundle: b, Bindings: []Binding{{Name: "S", Type: "service", Target: map[string]string{"service": "s"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if r := get(w, "http://p/"); r.status != 200 || strings.Count(r.body, "internal error: dispatcher bug") != 2 {
+			t.Fatalf("got %d %q", r.status, r.body)
+		}
 	}
 }

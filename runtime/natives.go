@@ -278,7 +278,7 @@ func (n *natives) asyncString(do func() (string, error)) *goja.Promise {
 	p, resolve, reject := in.vm.NewPromise()
 	gen := in.startIO()
 	go func() {
-		s, err := do()
+		s, err := guarded(do)
 		in.post(gen, func() {
 			in.pending--
 			if err != nil {
@@ -289,6 +289,17 @@ func (n *natives) asyncString(do func() (string, error)) *goja.Promise {
 		})
 	}()
 	return p
+}
+
+// guarded runs work done off the loop for a script (a subrequest, a binding call) so that a Go panic
+// in it fails that call instead of the process.
+func guarded[T any](do func() (T, error)) (out T, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error: %v", r)
+		}
+	}()
+	return do()
 }
 
 // errorValue is a Go error as a JavaScript Error, keeping a JavaScript exception's message.
@@ -326,7 +337,7 @@ func (n *natives) async(do func() (*http.Response, error)) *goja.Promise {
 	conns := n.conns
 	go func() {
 		conns <- struct{}{}
-		res, err := do()
+		res, err := guarded(do)
 		<-conns
 		drop := func() {
 			if res != nil {
