@@ -53,17 +53,40 @@ func (d *dashboard) settingsPage(c echo.Context, status int, errs views.FieldErr
 	for _, s := range svcs {
 		props.Services = append(props.Services, s.Name)
 	}
-	namespaces, err := d.store.ListKVNamespaces(d.ctx(c))
-	if err != nil {
+	if props.Resources, err = d.bindableResources(c); err != nil {
 		return err
-	}
-	for _, n := range namespaces {
-		props.Namespaces = append(props.Namespaces, n.Name)
 	}
 	if props.CronRuns, err = d.store.ListCronRuns(d.ctx(c), svc, env, 20); err != nil {
 		return err
 	}
 	return render(c, status, views.SettingsPage(d.envPage(c, svc, env, "settings", "Settings"), props))
+}
+
+// bindableResources lists what a binding can name, so the form offers existing resources.
+func (d *dashboard) bindableResources(c echo.Context) ([]views.Resource, error) {
+	var out []views.Resource
+	namespaces, err := d.store.ListKVNamespaces(d.ctx(c))
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range namespaces {
+		out = append(out, views.Resource{Name: n.Name, Kind: "KV namespace"})
+	}
+	buckets, err := d.store.ListR2Buckets(d.ctx(c))
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range buckets {
+		out = append(out, views.Resource{Name: b.Name, Kind: "R2 bucket"})
+	}
+	queues, err := d.store.ListQueues(d.ctx(c))
+	if err != nil {
+		return nil, err
+	}
+	for _, q := range queues {
+		out = append(out, views.Resource{Name: q.Name, Kind: "queue"})
+	}
+	return out, nil
 }
 
 func (d *dashboard) handleSettingsPage(c echo.Context) error {

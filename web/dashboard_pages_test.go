@@ -121,6 +121,19 @@ func TestSettingsPageFormsAndErrors(t *testing.T) {
 	if strings.Contains(p.body, "very-secret-value") {
 		t.Fatal("a secret value was rendered")
 	}
+	// The binding form offers existing storage of every kind.
+	if _, err := ts.store.CreateR2Bucket(context.Background(), models.Actor{Name: "test"}, "photos"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.store.CreateQueue(context.Background(), models.Actor{Name: "test"}, "jobs"); err != nil {
+		t.Fatal(err)
+	}
+	p = b.get(s)
+	for value, kind := range map[string]string{"photos": "R2 bucket", "jobs": "queue"} {
+		if label, _ := p.doc.Find(`#kv-namespaces option[value="` + value + `"]`).Attr("label"); label != kind {
+			t.Fatalf("binding form offers %s as %q", value, label)
+		}
+	}
 	if p := b.post(s+"/bindings", url.Values{"op": {"add"}, "name": {"AUTH"}, "type": {"service"}, "service": {"ghost"}}); !strings.Contains(text(p, "#err-binding"), "ghost") {
 		t.Fatalf("binding to a missing service: %q", text(p, ".field-error"))
 	}
