@@ -42,31 +42,63 @@
     function validName(name) {
       return /^[A-Za-z0-9_.\-\/]+\.(js|mjs|ts|mts|jsx|tsx|json)$/.test(name) && name.indexOf("..") < 0;
     }
+    // ask shows the file dialog (a real <dialog>: focus stays in it, Escape cancels). With a value it
+    // asks for a name and checks it in place; with value null it asks to confirm. done gets the answer.
+    var dialog = $(app, "#qe-dialog"), input = $(app, "#qe-dialog-input"), problem = $(app, "#qe-dialog-error");
+    var answer = null;
+    function ask(title, value, check, done) {
+      $(app, "#qe-dialog-title").textContent = title;
+      var naming = value !== null;
+      input.hidden = $(app, "#qe-dialog-label").hidden = !naming;
+      input.value = naming ? value : "";
+      problem.textContent = "";
+      answer = function () {
+        var v = naming ? input.value.trim() : true;
+        var why = naming ? check(v) : "";
+        if (why) { problem.textContent = why; input.focus(); return false; }
+        done(v);
+        return true;
+      };
+      dialog.showModal();
+      (naming ? input : $(app, "#qe-dialog-ok")).focus();
+    }
+    $(app, "#qe-dialog-form").addEventListener("submit", function (ev) {
+      if (answer && !answer()) ev.preventDefault(); // keep the dialog open to fix the name
+    });
+    $(app, "#qe-dialog-cancel").addEventListener("click", function () { dialog.close(); });
+    function nameProblem(name, except) {
+      if (!name) return "Enter a file name.";
+      if (!validName(name)) return "Use a path ending in .js, .ts, .jsx, .tsx, .mjs or .json.";
+      if (name !== except && files.some(function (f) { return f.name === name; })) return name + " already exists.";
+      return "";
+    }
     $(app, "#qe-add").addEventListener("click", function () {
-      var name = prompt("New file name (e.g. util.js or lib/data.ts):");
-      if (!name) return;
-      if (!validName(name)) return alert("Use a path ending in .js, .ts, .jsx, .tsx, .mjs or .json.");
-      if (files.some(function (f) { return f.name === name; })) return alert(name + " already exists.");
-      files.push({ name: name, content: "" });
-      select(files.length - 1);
+      ask("New file (e.g. util.js or lib/data.ts)", "", function (n) { return nameProblem(n); }, function (name) {
+        files.push({ name: name, content: "" });
+        select(files.length - 1);
+      });
     });
     $(app, "#qe-rename").addEventListener("click", function () {
-      var old = files[cur].name, name = prompt("Rename " + old + " to:", old);
-      if (!name || name === old) return;
-      if (!validName(name)) return alert("Use a path ending in .js, .ts, .jsx, .tsx, .mjs or .json.");
-      if (files.some(function (f) { return f.name === name; })) return alert(name + " already exists.");
-      files[cur].name = name;
-      if (main === old) main = name;
-      select(cur);
+      var old = files[cur].name;
+      ask("Rename " + old, old, function (n) { return nameProblem(n, old); }, function (name) {
+        if (name === old) return;
+        files[cur].name = name;
+        if (main === old) main = name;
+        select(cur);
+      });
     });
     $(app, "#qe-delete").addEventListener("click", function () {
-      if (files.length === 1) return alert("A worker needs at least one file.");
-      if (!confirm("Delete " + files[cur].name + "?")) return;
-      var gone = files.splice(cur, 1)[0];
-      if (gone.name === main) main = files[0].name;
-      cur = 0;
-      editor.setFile(files[0].name, files[0].content);
-      renderTabs();
+      if (files.length === 1) {
+        problemsBox.textContent = "A worker needs at least one file.";
+        return;
+      }
+      ask("Delete " + files[cur].name + "?", null, null, function () {
+        var gone = files.splice(cur, 1)[0];
+        if (gone.name === main) main = files[0].name;
+        cur = 0;
+        editor.setFile(files[0].name, files[0].content);
+        renderTabs();
+      });
     });
     $(app, "#qe-main").addEventListener("click", function () { main = files[cur].name; renderTabs(); });
 

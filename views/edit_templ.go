@@ -171,14 +171,14 @@ func EditPage(p Page, e EditProps) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "<section class=\"qe-code\" aria-label=\"Code\"><div class=\"qe-files\" role=\"tablist\" aria-label=\"Files\" id=\"qe-tabs\"></div><div class=\"qe-file-actions\"><button type=\"button\" id=\"qe-add\">Add file</button> <button type=\"button\" id=\"qe-rename\">Rename</button> <button type=\"button\" id=\"qe-delete\" class=\"danger\">Delete file</button> <button type=\"button\" id=\"qe-main\">Make entry module</button></div><div id=\"qe-editor\" class=\"qe-editor\" aria-label=\"Code editor\"></div><div id=\"qe-problems\" class=\"qe-problems\" role=\"alert\" aria-live=\"assertive\"></div><form id=\"qe-save\" class=\"qe-save\" method=\"post\" action=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "<section class=\"qe-code\" aria-label=\"Code\"><div class=\"qe-files\" role=\"tablist\" aria-label=\"Files\" id=\"qe-tabs\"></div><div class=\"qe-file-actions\"><button type=\"button\" id=\"qe-add\">Add file</button> <button type=\"button\" id=\"qe-rename\">Rename</button> <button type=\"button\" id=\"qe-delete\" class=\"danger\">Delete file</button> <button type=\"button\" id=\"qe-main\">Make entry module</button></div><dialog id=\"qe-dialog\" aria-labelledby=\"qe-dialog-title\"><form method=\"dialog\" id=\"qe-dialog-form\"><h2 id=\"qe-dialog-title\"></h2><label for=\"qe-dialog-input\" id=\"qe-dialog-label\">File name</label> <input id=\"qe-dialog-input\" autocomplete=\"off\" spellcheck=\"false\" aria-describedby=\"qe-dialog-error\"><p id=\"qe-dialog-error\" class=\"field-error\" role=\"alert\"></p><div class=\"actions\"><button type=\"button\" id=\"qe-dialog-cancel\">Cancel</button> <button type=\"submit\" id=\"qe-dialog-ok\" class=\"primary\">OK</button></div></form></dialog><div id=\"qe-editor\" class=\"qe-editor\" aria-label=\"Code editor\"></div><div id=\"qe-problems\" class=\"qe-problems\" role=\"alert\" aria-live=\"assertive\"></div><form id=\"qe-save\" class=\"qe-save\" method=\"post\" action=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var10 templ.SafeURL
 			templ_7745c5c3_Var10, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(envPath(e.Service, e.Env) + "/edit/save"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `edit.templ`, Line: 52, Col: 117}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `edit.templ`, Line: 64, Col: 117}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var10))
 			if templ_7745c5c3_Err != nil {
@@ -191,7 +191,7 @@ func EditPage(p Page, e EditProps) templ.Component {
 			var templ_7745c5c3_Var11 string
 			templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(e.URL)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `edit.templ`, Line: 70, Col: 34}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `edit.templ`, Line: 82, Col: 34}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var11))
 			if templ_7745c5c3_Err != nil {

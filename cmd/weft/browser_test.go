@@ -142,6 +142,22 @@ func TestDashboardInBrowser(t *testing.T) {
 		t.Fatalf("the preview changed production: %q", body)
 	}
 	shot("quick-edit")
+
+	// Files are added and deleted through the page's own dialog, which checks a name in place.
+	run("add file", chromedp.Click(chromedp.CSS("#qe-add")), chromedp.WaitVisible(chromedp.CSS("#qe-dialog-input")),
+		chromedp.SendKeys(chromedp.CSS("#qe-dialog-input"), "notes.txt"), chromedp.Click(chromedp.CSS("#qe-dialog-ok")))
+	waitText("bad name refused", "#qe-dialog-error", "Use a path ending in")
+	run("good name", chromedp.SetValue(chromedp.CSS("#qe-dialog-input"), "util.js"), chromedp.Click(chromedp.CSS("#qe-dialog-ok")))
+	waitText("file added", "#qe-tabs", "util.js")
+	run("delete file", chromedp.Click(chromedp.CSS("#qe-delete")), chromedp.WaitVisible(chromedp.CSS("#qe-dialog-ok")), chromedp.Click(chromedp.CSS("#qe-dialog-ok")))
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if tabs, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#qe-tabs").textContent`)); err == nil && !strings.Contains(tabs, "util.js") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("util.js was not deleted")
+		}
+	}
 	run("save and deploy", chromedp.SendKeys(chromedp.CSS("#qe-message"), "first edit"), chromedp.Click(chromedp.CSS("#qe-save-deploy")))
 	waitText("deployed", "#flash", "Deployed version 2")
 	if body := gatewayBody("hello.localhost"); body != "<h1>Hi from v2</h1>" {
