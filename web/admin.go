@@ -51,7 +51,8 @@ func NewAdminServer(cfg AdminConfig) *echo.Echo {
 	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
 	e.GET("/api/v1/openapi.json", handleOpenAPI)
 
-	g := e.Group("/api/v1", middleware.BodyLimit(maxAPIBody), requireToken(cfg.Store, cfg.AdminToken))
+	g := e.Group("/api/v1", middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: maxAPIBody, Skipper: streamsItsBody}),
+		requireToken(cfg.Store, cfg.AdminToken))
 	a.registerServiceRoutes(g)
 	a.registerVersionRoutes(g)
 	a.registerSettingsRoutes(g)
@@ -62,6 +63,12 @@ func NewAdminServer(cfg AdminConfig) *echo.Echo {
 	a.registerR2Routes(g)
 	a.registerDashboardRoutes(e)
 	return e
+}
+
+// streamsItsBody: an R2 object upload goes to disk as it arrives, bounded by R2's own object limit
+// (5 GiB) rather than the API's.
+func streamsItsBody(c echo.Context) bool {
+	return c.Request().Method == http.MethodPut && c.Path() == "/api/v1/r2/buckets/:bucket/objects/:key"
 }
 
 type actorKey struct{}

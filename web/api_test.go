@@ -306,3 +306,38 @@ func openAPIPath(p string) string {
 	}
 	return strings.Join(parts, "/")
 }
+
+// An R2 object larger than the API's body limit uploads: it streams to disk under R2's own limit.
+func TestAPIUploadsLargeR2Objects(t *testing.T) {
+	ts := newTestServer(t)
+	if code, out := ts.call(t, "POST", "/r2/buckets", map[string]string{"name": "big"}); code != http.StatusCreated {
+		t.Fatalf("create bucket: %d %v", code, out)
+	}
+	size := 40 << 20
+	req, _ := http.NewRequest("PUT", ts.admin.URL+"/api/v1/r2/buckets/big/objects/blob.bin", io.LimitReader(zeros{}, int64(size)))
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK && res.StatusCode != http.StatusCreated {
+		t.Fatalf("upload of %d bytes: %d", size, res.StatusCode)
+	}
+	o, body, err := ts.store.R2Get(context.Background(), "big", "blob.bin", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body.Close()
+	if o.Size != int64(size) {
+		t.Fatalf("stored %d bytes, want %d", o.Size, size)
+	}
+	// Other API calls keep the limit.
+	if code, _ := ts.call(t, "POST", "/services/x/environments/production/versions", strings.Repeat("x", 33<<20)); code != http.StatusRequestEntityTooLarge {
+		t.Fatalf("a 33 MiB upload of code: %d", code)
+	}
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
