@@ -43,29 +43,76 @@ function wholeBuffer(b) {
   return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b.buffer : __weft.copyBytes(b.buffer, b.byteOffset, b.byteLength);
 }
 
-// inspect formats values roughly as workerd's console (Node's util.inspect) does.
-function inspect(v, depth, seen) {
-  if (typeof v === "string") return depth === 0 ? v : "'" + v.replace(/'/g, "\\'") + "'";
+// inspect formats values as Node's util.inspect does, which workerd's console follows
+// (testdata/console holds lines recorded from Node). refs numbers the objects a cycle points back to.
+function quote(str) {
+  const esc = (q) => str.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/\t/g, "\\t").replace(new RegExp(q, "g"), "\\" + q);
+  if (!str.includes("'")) return "'" + esc("'") + "'";
+  if (!str.includes('"')) return '"' + esc('"') + '"';
+  if (!str.includes("`") && !str.includes("${")) return "`" + esc("`") + "`";
+  return "'" + esc("'") + "'";
+}
+function inspectFunction(v) {
+  const src = Function.prototype.toString.call(v);
+  if (/^class\b/.test(src)) {
+    const base = Object.getPrototypeOf(v);
+    return "[class " + (v.name || "(anonymous)") + (base && base.name ? " extends " + base.name : "") + "]";
+  }
+  const kind = v.constructor && /^(Async|Generator|AsyncGenerator)Function$/.test(v.constructor.name) ? v.constructor.name : "Function";
+  return v.name ? "[" + kind + ": " + v.name + "]" : "[" + kind + " (anonymous)]";
+}
+function inspect(v, depth, seen, refs = new Map()) {
+  if (typeof v === "string") return depth === 0 ? v : quote(v);
   if (typeof v === "bigint") return v + "n";
   if (typeof v === "symbol") return v.toString();
-  if (typeof v === "function") return "[Function: " + (v.name || "(anonymous)") + "]";
+  if (typeof v === "function") return inspectFunction(v);
+  if (typeof v === "number" && Object.is(v, -0)) return "-0";
   if (v === null || typeof v !== "object") return String(v);
-  if (seen.includes(v)) return "[Circular *1]";
+  if (seen.includes(v)) {
+    if (!refs.has(v)) refs.set(v, refs.size + 1);
+    return "[Circular *" + refs.get(v) + "]";
+  }
   if (v instanceof Error) return v.stack || String(v);
   if (v instanceof Date) return isNaN(v) ? "Invalid Date" : v.toISOString();
   if (v instanceof RegExp) return String(v);
   if (depth > 2) return Array.isArray(v) ? "[Array]" : "[Object]";
   const next = seen.concat([v]);
-  const inner = (x) => inspect(x, depth + 1, next);
-  const wrap = (open, parts, close) => parts.length ? open + " " + parts.join(", ") + " " + close : open + close;
-  if (Array.isArray(v)) return wrap("[", v.map(inner), "]");
-  if (v instanceof Map) return "Map(" + v.size + ") " + wrap("{", [...v].map(([k, x]) => inner(k) + " => " + inner(x)), "}");
-  if (v instanceof Set) return "Set(" + v.size + ") " + wrap("{", [...v].map(inner), "}");
-  if (ArrayBuffer.isView(v)) return v.constructor.name + "(" + v.length + ") " + wrap("[", Array.from(v, String), "]");
-  if (v instanceof ArrayBuffer) return "ArrayBuffer { byteLength: " + v.byteLength + " }";
-  const name = v.constructor && v.constructor !== Object && v.constructor.name ? v.constructor.name + " " : "";
-  const keyOf = (k) => /^[A-Za-z_$][\w$]*$/.test(k) ? k : "'" + k + "'";
-  return name + wrap("{", Object.keys(v).map((k) => keyOf(k) + ": " + inner(v[k])), "}");
+  const inner = (x) => inspect(x, depth + 1, next, refs);
+  // Node's rule: one line while it fits in 80 columns (counting indentation and separators), else
+  // one entry a line, indented.
+  const wrap = (open, parts, close) => {
+    if (!parts.length) return open + close;
+    const start = parts.length + depth * 2 + open.length + 10;
+    const total = parts.reduce((n, p) => n + p.length, parts.length + start);
+    if (total + parts.length <= 80 && !parts.some((p) => p.includes("\n"))) return open + " " + parts.join(", ") + " " + close;
+    const pad = "  ".repeat(depth);
+    return open + "\n" + pad + "  " + parts.join(",\n" + pad + "  ") + "\n" + pad + close;
+  };
+  let out;
+  if (Array.isArray(v)) {
+    const parts = [];
+    for (let i = 0; i < v.length; i++) {
+      if (i in v) { parts.push(inner(v[i])); continue; }
+      let n = 0;
+      while (i < v.length && !(i in v)) { n++; i++; }
+      i--;
+      parts.push("<" + n + " empty item" + (n > 1 ? "s" : "") + ">");
+    }
+    out = wrap("[", parts, "]");
+  } else if (v instanceof Map) out = "Map(" + v.size + ") " + wrap("{", [...v].map(([k, x]) => inner(k) + " => " + inner(x)), "}");
+  else if (v instanceof Set) out = "Set(" + v.size + ") " + wrap("{", [...v].map(inner), "}");
+  else if (ArrayBuffer.isView(v) && !(v instanceof DataView)) out = v.constructor.name + "(" + v.length + ") " + wrap("[", Array.from(v, (x) => inner(x)), "]");
+  else if (v instanceof ArrayBuffer) {
+    const bytes = Array.from(new Uint8Array(v, 0, Math.min(v.byteLength, 100)), (b) => b.toString(16).padStart(2, "0"));
+    const more = v.byteLength > 100 ? " ... " + (v.byteLength - 100) + " more byte" + (v.byteLength - 100 > 1 ? "s" : "") : "";
+    out = wrap("ArrayBuffer {", ["[Uint8Contents]: <" + bytes.join(" ") + more + ">", "byteLength: " + v.byteLength], "}");
+  } else {
+    const proto = Object.getPrototypeOf(v);
+    const name = proto === null ? "[Object: null prototype] " : v.constructor && v.constructor !== Object && v.constructor.name ? v.constructor.name + " " : "";
+    const keyOf = (k) => /^[A-Za-z_$][\w$]*$/.test(k) ? k : quote(k);
+    out = wrap(name + "{", Object.keys(v).map((k) => keyOf(k) + ": " + inner(v[k])), "}");
+  }
+  return refs.has(v) ? "<ref *" + refs.get(v) + "> " + out : out;
 }
 function format(args) {
   let out = [];
