@@ -61,7 +61,34 @@ function inspectFunction(v) {
   const kind = v.constructor && /^(Async|Generator|AsyncGenerator)Function$/.test(v.constructor.name) ? v.constructor.name : "Function";
   return v.name ? "[" + kind + ": " + v.name + "]" : "[" + kind + " (anonymous)]";
 }
-function inspect(v, depth, seen, refs = new Map()) {
+// groupArray lays out more than six array entries in columns, as Node's groupArrayElements does.
+function groupArray(parts, values, indent) {
+  const lens = parts.map((p) => p.length);
+  const total = lens.reduce((a, n) => a + n + 2, 0);
+  const maxLen = Math.max(...lens), actualMax = maxLen + 2;
+  if (!(actualMax * 3 + indent < 80 && (total / actualMax > 5 || maxLen <= 6))) return parts;
+  const bias = Math.sqrt(actualMax - total / parts.length), biasedMax = Math.max(actualMax - 3 - bias, 1);
+  const columns = Math.min(Math.round(Math.sqrt(2.5 * biasedMax * parts.length) / biasedMax), Math.floor((80 - indent) / actualMax), 12, 15);
+  if (columns <= 1) return parts;
+  const widths = [];
+  for (let c = 0; c < columns; c++) {
+    let w = 0;
+    for (let j = c; j < parts.length; j += columns) w = Math.max(w, lens[j]);
+    widths.push(w + 2);
+  }
+  const numeric = values.every((x) => typeof x === "number" || typeof x === "bigint");
+  const rows = [];
+  for (let i = 0; i < parts.length; i += columns) {
+    const last = Math.min(i + columns, parts.length) - 1;
+    let row = "";
+    for (let j = i; j < last; j++) row += numeric ? (parts[j] + ", ").padStart(widths[j - i]) : (parts[j] + ", ").padEnd(widths[j - i]);
+    row += numeric ? parts[last].padStart(widths[last - i] - 2) : parts[last];
+    rows.push(row);
+  }
+  return rows;
+}
+function inspect(v, depth, seen, st = { refs: new Map(), cur: 0 }) {
+  const refs = st.refs;
   if (typeof v === "string") return depth === 0 ? v : quote(v);
   if (typeof v === "bigint") return v + "n";
   if (typeof v === "symbol") return v.toString();
@@ -75,16 +102,24 @@ function inspect(v, depth, seen, refs = new Map()) {
   if (v instanceof Error) return v.stack || String(v);
   if (v instanceof Date) return isNaN(v) ? "Invalid Date" : v.toISOString();
   if (v instanceof RegExp) return String(v);
-  if (depth > 2) return Array.isArray(v) ? "[Array]" : "[Object]";
+  if (depth > 2) {
+    if (Array.isArray(v)) return v.length ? "[Array]" : "[]";
+    if (Object.getPrototypeOf(v) === Object.prototype && !Object.keys(v).length) return "{}";
+    return "[Object]";
+  }
   const next = seen.concat([v]);
-  const inner = (x) => inspect(x, depth + 1, next, refs);
+  st.cur = depth;
+  const inner = (x) => inspect(x, depth + 1, next, st);
   // Node's rule: one line while it fits in 80 columns (counting indentation and separators), else
   // one entry a line, indented.
-  const wrap = (open, parts, close) => {
+  // Deeply nested entries (three levels or more below this value) and grouped arrays never share a line.
+  const wrap = (open, parts, close, values) => {
     if (!parts.length) return open + close;
+    const entries = parts.length;
+    if (values && entries > 6) parts = groupArray(parts, values, depth * 2);
     const start = parts.length + depth * 2 + open.length + 10;
     const total = parts.reduce((n, p) => n + p.length, parts.length + start);
-    if (total + parts.length <= 80 && !parts.some((p) => p.includes("\n"))) return open + " " + parts.join(", ") + " " + close;
+    if (st.cur - depth < 3 && entries === parts.length && total + parts.length <= 80 && !parts.some((p) => p.includes("\n"))) return open + " " + parts.join(", ") + " " + close;
     const pad = "  ".repeat(depth);
     return open + "\n" + pad + "  " + parts.join(",\n" + pad + "  ") + "\n" + pad + close;
   };
@@ -98,10 +133,10 @@ function inspect(v, depth, seen, refs = new Map()) {
       i--;
       parts.push("<" + n + " empty item" + (n > 1 ? "s" : "") + ">");
     }
-    out = wrap("[", parts, "]");
+    out = wrap("[", parts, "]", v);
   } else if (v instanceof Map) out = "Map(" + v.size + ") " + wrap("{", [...v].map(([k, x]) => inner(k) + " => " + inner(x)), "}");
   else if (v instanceof Set) out = "Set(" + v.size + ") " + wrap("{", [...v].map(inner), "}");
-  else if (ArrayBuffer.isView(v) && !(v instanceof DataView)) out = v.constructor.name + "(" + v.length + ") " + wrap("[", Array.from(v, (x) => inner(x)), "]");
+  else if (ArrayBuffer.isView(v) && !(v instanceof DataView)) out = wrap(v.constructor.name + "(" + v.length + ") [", Array.from(v, (x) => inner(x)), "]", Array.from(v));
   else if (v instanceof ArrayBuffer) {
     const bytes = Array.from(new Uint8Array(v, 0, Math.min(v.byteLength, 100)), (b) => b.toString(16).padStart(2, "0"));
     const more = v.byteLength > 100 ? " ... " + (v.byteLength - 100) + " more byte" + (v.byteLength - 100 > 1 ? "s" : "") : "";
