@@ -112,6 +112,47 @@ func (n *natives) bodyNatives(set func(string, any)) {
 		}()
 		return p
 	})
+	// bodyPipe makes a Go body the script writes: its read end goes into the body table for an
+	// outgoing request to take, its write end is fed by bodyWrite and closed by bodyEnd.
+	set("bodyPipe", func() int64 {
+		r, w := io.Pipe()
+		h := n.openBody(r)
+		n.pipes[h] = w
+		return h
+	})
+	set("bodyWrite", func(handle int64, chunk goja.Value) *goja.Promise {
+		in := n.in
+		p, resolve, reject := in.vm.NewPromise()
+		w := n.pipes[handle]
+		if w == nil {
+			reject(in.vm.NewTypeError("the request body's reader has gone"))
+			return p
+		}
+		data := bytes.Clone(viewBytes(in.vm, chunk))
+		gen := in.startIO()
+		go func() {
+			_, err := w.Write(data) // returns once the request has read it: the script's backpressure
+			in.post(gen, func() {
+				in.pending--
+				if err != nil {
+					reject(in.errorValue(fmt.Errorf("TypeError: sending the request body: %v", err)))
+					return
+				}
+				resolve(goja.Undefined())
+			})
+		}()
+		return p
+	})
+	set("bodyEnd", func(handle int64, failure string) {
+		if w := n.pipes[handle]; w != nil {
+			if failure != "" {
+				w.CloseWithError(errors.New(failure))
+			} else {
+				w.Close()
+			}
+			delete(n.pipes, handle)
+		}
+	})
 	set("bodyClose", func(handle int64) {
 		if rc := n.bodies[handle]; rc != nil {
 			rc.Close()
@@ -131,8 +172,12 @@ func viewBytes(vm *goja.Runtime, v goja.Value) []byte {
 	return ab.Bytes()[off : off+size]
 }
 
-// closeBodies closes the bodies a request opened and did not hand on.
+// closeBodies closes the bodies a request opened and did not hand on, and the pipes it was writing.
 func (n *natives) closeBodies() {
+	for h, w := range n.pipes {
+		w.CloseWithError(errors.New("the request that was sending this body ended"))
+		delete(n.pipes, h)
+	}
 	for h, b := range n.bodies {
 		b.Close()
 		delete(n.bodies, h)

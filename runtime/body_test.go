@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -302,5 +303,44 @@ func TestIncomingRequestURLIsNormalised(t *testing.T) {
 	res.Body.Close()
 	if want := srv.URL + "/a/c?q=1 GET v"; string(body) != want {
 		t.Fatalf("got %q, want %q", body, want)
+	}
+}
+
+// A request body the script produces as a stream is sent as it is produced: the origin answers after
+// reading its first bytes from an endless stream, which a client that collected the body first
+// could never send.
+func TestScriptStreamRequestBodyIsSentAsProduced(t *testing.T) {
+	origin := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		http.NewResponseController(rw).EnableFullDuplex() // answer while the body still arrives
+		first := make([]byte, 5)
+		io.ReadFull(r.Body, first)
+		rw.Write([]byte("origin got " + string(first)))
+	}))
+	defer origin.Close()
+	e := newTestEngine()
+	e.load(t, "counter", `export default { async fetch(req) {
+  let n = 0;
+  const reader = req.body.getReader();
+  for (;;) { const { value, done } = await reader.read(); if (done) break; n += value.length; }
+  return new Response(String(n));
+} }`, nil)
+	w := e.load(t, "sender", `export default { async fetch(req, env) {
+  const enc = new TextEncoder();
+  if (new URL(req.url).pathname === "/binding") {
+    let i = 0;
+    const body = new ReadableStream({ pull(c) { if (i++ === 64) c.close(); else c.enqueue(new Uint8Array(65536)); } });
+    return env.COUNTER.fetch("http://counter/", { method: "POST", body });
+  }
+  const endless = new ReadableStream({ pull(c) { c.enqueue(enc.encode("hello, again and again ")); } });
+  const res = await fetch("`+origin.URL+`", { method: "POST", body: endless });
+  return new Response(await res.text());
+} }`, func(s *WorkerSpec) {
+		s.Bindings = []Binding{{Name: "COUNTER", Type: "service", Target: map[string]string{"service": "counter"}}}
+	})
+	if r := get(w, "http://sender/"); r.body != "origin got hello" {
+		t.Fatalf("got %q: %s", r.body, e.logs.text())
+	}
+	if r := get(w, "http://sender/binding"); r.body != strconv.Itoa(64*65536) {
+		t.Fatalf("through a binding: %q: %s", r.body, e.logs.text())
 	}
 }

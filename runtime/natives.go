@@ -31,8 +31,9 @@ type natives struct {
 	nextBody    int64
 	bodies      map[int64]io.ReadCloser // Go bodies open in the current request (R2 objects, fetch responses)
 	nextKey     int
-	keys        map[int]*cryptoKey // CryptoKeys made in this runtime
-	codecs      map[int]*codec     // compression streams in progress
+	keys        map[int]*cryptoKey       // CryptoKeys made in this runtime
+	codecs      map[int]*codec           // compression streams in progress
+	pipes       map[int64]*io.PipeWriter // request bodies the script is writing
 	nextHTML    int64
 	html        map[int64]*htmlSession // HTMLRewriter passes in progress
 }

@@ -43,7 +43,7 @@ func (w *Worker) newInstance() (*instance, error) {
 	vm.SetMaxCallStackSize(maxCallStack)
 	vm.SetFieldNameMapper(goja.UncapFieldNameMapper())
 	in := &instance{w: w, vm: vm, wake: make(chan struct{}, 1)}
-	in.natives = &natives{in: in, bodies: map[int64]io.ReadCloser{}, html: map[int64]*htmlSession{}, keys: map[int]*cryptoKey{}, codecs: map[int]*codec{}}
+	in.natives = &natives{in: in, bodies: map[int64]io.ReadCloser{}, pipes: map[int64]*io.PipeWriter{}, html: map[int64]*htmlSession{}, keys: map[int]*cryptoKey{}, codecs: map[int]*codec{}}
 	in.begin(context.Background(), startupCPULimit)
 	err = in.runJS(func() error {
 		fn, err := vm.RunProgram(pre)

@@ -16,14 +16,35 @@ async function fetchImpl(input, init) {
 }
 define("fetch", (input, init) => fetchImpl(input, init));
 
-// outgoingBody is a request's body for Go: an untouched Go body passes through as its handle, any
-// other is read into bytes (a script's stream cannot be read from another goroutine).
+// outgoingBody is a request's body for Go: an untouched Go body passes through as its handle; the
+// script's own stream is pumped into a pipe chunk by chunk as the request sends it (each write waits
+// for the reader, so memory stays at one chunk); bytes go as they are.
 async function outgoingBody(req) {
   if (req._body === null) return { body: null };
   const handle = passableHandle(req._body);
   if (handle !== undefined && !req._used) {
     req._used = true;
     return { bodyHandle: handle };
+  }
+  if (req._body instanceof ReadableStream) {
+    if (req.bodyUsed || req._body._locked) throw new TypeError("Body has already been used. It can only be used once.");
+    req._used = true;
+    const pipe = __weft.bodyPipe();
+    const reader = req._body.getReader();
+    (async () => {
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          await __weft.bodyWrite(pipe, chunkBytes(value));
+        }
+        __weft.bodyEnd(pipe, "");
+      } catch (err) {
+        __weft.bodyEnd(pipe, String((err && err.message) || err));
+        reader.cancel(err).catch(() => {});
+      }
+    })();
+    return { bodyHandle: pipe };
   }
   return { body: wholeBuffer(await req._bytes()) };
 }
