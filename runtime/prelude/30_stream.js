@@ -22,7 +22,24 @@ class ReadableStream {
         }
         self._enqueue(chunk);
       },
-      get byobRequest() { return null; },
+      // byobRequest is the buffer a pending read offers the source to fill (the reader's own view for
+      // a BYOB read, or one of autoAllocateChunkSize bytes); respond(n) delivers its first n bytes.
+      get byobRequest() {
+        if (!self._bytes || !self._waiting.length || self._queue.length) return null;
+        if (!self._byobView && self._source.autoAllocateChunkSize) self._byobView = new Uint8Array(Number(self._source.autoAllocateChunkSize));
+        const view = self._byobView;
+        if (!view) return null;
+        return {
+          view,
+          respond(n) {
+            if (self._byobView !== view) throw new TypeError("This BYOB request was already answered.");
+            if (!(n >= 0 && n <= view.byteLength)) throw new RangeError("bytesWritten is out of range");
+            self._byobView = null;
+            if (n > 0) self._enqueue(new Uint8Array(__weft.copyBytes(view.buffer, view.byteOffset, n)));
+          },
+          respondWithNewView(v) { this.respond(v.byteLength); },
+        };
+      },
       close() { self._close(); },
       error(e) { self._fail(e); },
       get desiredSize() { return self._queue.length ? 0 : 1; },
@@ -75,6 +92,7 @@ class ReadableStream {
   }
   // _readInto reads the next bytes into view, keeping what does not fit for the next read.
   _readInto(view) {
+    if (!this._queue.length) this._byobView = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
     const size = view.BYTES_PER_ELEMENT || 1;
     const make = (n) => (view instanceof DataView ? new DataView(view.buffer, view.byteOffset, n) : new view.constructor(view.buffer, view.byteOffset, n / size));
     return this._read().then(({ value, done }) => {
