@@ -23,6 +23,12 @@ const (
 	MaxWallLimitMs      = 15 * 60_000
 	DefaultSubrequests  = 50
 	MaxSubrequests      = 1000
+	DefaultRequestMiB   = 100
+	MaxRequestMiB       = 1024
+	DefaultConnections  = 6
+	MaxConnections      = 100
+	DefaultStackDepth   = 2000
+	MaxStackDepth       = 10000
 	DefaultCompatDate   = "2024-09-23"
 	productionEnvName   = "production"
 	ProductionEnvName   = productionEnvName
@@ -112,7 +118,19 @@ type Limits struct {
 	CPUMs       int `json:"cpu_ms"`
 	WallMs      int `json:"wall_ms,omitempty"`     // waiting for a response, and for waitUntil work after it
 	Subrequests int `json:"subrequests,omitempty"` // fetch and service-binding calls per request
+	RequestMiB  int `json:"request_body_mib,omitempty"` // largest request body a script receives
+	Connections int `json:"connections,omitempty"`      // outbound requests awaiting an answer at once
+	StackDepth  int `json:"stack_depth,omitempty"`      // JavaScript call depth
 }
+
+// RequestBodyLimit returns the largest request body, in bytes.
+func (l Limits) RequestBodyLimit() int64 { return int64(orDefault(l.RequestMiB, DefaultRequestMiB)) << 20 }
+
+// ConnectionLimit returns how many outbound requests may await an answer at once.
+func (l Limits) ConnectionLimit() int { return int(orDefault(l.Connections, DefaultConnections)) }
+
+// StackLimit returns the JavaScript call depth.
+func (l Limits) StackLimit() int { return int(orDefault(l.StackDepth, DefaultStackDepth)) }
 
 // CPULimit returns the effective CPU limit.
 func (l Limits) CPULimit() time.Duration {
@@ -214,6 +232,15 @@ func (l Limits) validate() error {
 	}
 	if l.Subrequests < 0 || l.Subrequests > MaxSubrequests {
 		return Errorf(EINVALID, "limits.subrequests must be between 1 and %d", MaxSubrequests)
+	}
+	if l.RequestMiB < 0 || l.RequestMiB > MaxRequestMiB {
+		return Errorf(EINVALID, "limits.request_body_mib must be between 1 and %d", MaxRequestMiB)
+	}
+	if l.Connections < 0 || l.Connections > MaxConnections {
+		return Errorf(EINVALID, "limits.connections must be between 1 and %d", MaxConnections)
+	}
+	if l.StackDepth != 0 && (l.StackDepth < 100 || l.StackDepth > MaxStackDepth) {
+		return Errorf(EINVALID, "limits.stack_depth must be between 100 and %d", MaxStackDepth)
 	}
 	return nil
 }

@@ -128,7 +128,7 @@ func (n *natives) bodyNatives(set func(string, any)) {
 			reject(in.vm.NewTypeError("the request body's reader has gone"))
 			return p
 		}
-		data := bytes.Clone(viewBytes(in.vm, chunk))
+		data := viewBytes(in.vm, chunk) // the prelude passes a fresh copy nobody else holds
 		gen := in.startIO()
 		go func() {
 			_, err := w.Write(data) // returns once the request has read it: the script's backpressure
@@ -209,18 +209,18 @@ func (l *limitedBody) Read(p []byte) (int, error) {
 func (l *limitedBody) Close() error { return l.rc.Close() }
 
 // requestBody reads a small body of known length now; a larger or chunked one is left to stream.
-func requestBody(r *http.Request) (body []byte, stream io.ReadCloser, err error) {
+func requestBody(r *http.Request, limit int64) (body []byte, stream io.ReadCloser, err error) {
 	if r.Body == nil || r.Body == http.NoBody || r.Method == http.MethodGet || r.Method == http.MethodHead {
 		return nil, nil, nil
 	}
-	if r.ContentLength > maxRequestBody {
+	if r.ContentLength > limit {
 		return nil, nil, errBodyTooLarge
 	}
 	if r.ContentLength >= 0 && r.ContentLength <= eagerRequestBody {
-		body, err = readBody(r)
+		body, err = readBody(r, limit)
 		return body, nil, err
 	}
-	return nil, &limitedBody{rc: r.Body, left: maxRequestBody}, nil
+	return nil, &limitedBody{rc: r.Body, left: limit}, nil
 }
 
 // scriptStream is a response body the script produces as a ReadableStream. Reading it runs the

@@ -54,11 +54,9 @@ func TestEndlessResponseStreamIsServedChunkByChunk(t *testing.T) {
 
 func TestStreamedResponseArrivesWholeAndWaitUntilRunsAfterIt(t *testing.T) {
 	e := newStoreEngine(t)
-	w := e.load(t, "chunks", `let finished = "no";
-export default { fetch(req, env, ctx) {
-  if (new URL(req.url).pathname === "/finished") return new Response(finished);
+	w := e.load(t, "chunks", `export default { fetch(req, env, ctx) {
   let i = 0;
-  ctx.waitUntil(Promise.resolve().then(() => { finished = "yes" }));
+  ctx.waitUntil(Promise.resolve().then(() => console.log("waitUntil ran after the stream")));
   return new Response(new ReadableStream({ async pull(c) {
     await new Promise((r) => setTimeout(r, 1));
     if (i === 100) return c.close();
@@ -79,8 +77,10 @@ export default { fetch(req, env, ctx) {
 	if string(body) != want.String() || res.TransferEncoding[0] != "chunked" {
 		t.Fatalf("body %q (%v)", body, res.TransferEncoding)
 	}
-	if r := get(w, "http://x/finished"); r.body != "yes" {
-		t.Fatalf("waitUntil after a stream: %q", r.body)
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(e.logs.text(), "waitUntil ran after the stream"); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("waitUntil never ran after a stream: %s", e.logs.text())
+		}
 	}
 }
 
@@ -318,12 +318,13 @@ func TestScriptStreamRequestBodyIsSentAsProduced(t *testing.T) {
 	}))
 	defer origin.Close()
 	e := newTestEngine()
+	roomy := func(s *WorkerSpec) { s.CPULimit = time.Second } // about streaming; 4 MiB of copies is not free on a loaded machine
 	e.load(t, "counter", `export default { async fetch(req) {
   let n = 0;
   const reader = req.body.getReader();
   for (;;) { const { value, done } = await reader.read(); if (done) break; n += value.length; }
   return new Response(String(n));
-} }`, nil)
+} }`, roomy)
 	w := e.load(t, "sender", `export default { async fetch(req, env) {
   const enc = new TextEncoder();
   if (new URL(req.url).pathname === "/binding") {
@@ -342,5 +343,31 @@ func TestScriptStreamRequestBodyIsSentAsProduced(t *testing.T) {
 	}
 	if r := get(w, "http://sender/binding"); r.body != strconv.Itoa(64*65536) {
 		t.Fatalf("through a binding: %q: %s", r.body, e.logs.text())
+	}
+}
+
+// Body size, outbound connections and call depth follow the environment's limits.
+func TestPerEnvironmentLimits(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "tight", `export default { async fetch(req) {
+  if (new URL(req.url).pathname === "/deep") {
+    const down = (n) => (n === 0 ? 0 : 1 + down(n - 1));
+    return new Response("depth " + down(500));
+  }
+  return new Response(String((await req.arrayBuffer()).byteLength));
+} }`, func(s *WorkerSpec) { s.MaxRequestBody, s.StackDepth = 1<<20, 300 })
+	if r := do(w, "POST", "http://x/", strings.Repeat("a", 1<<20), nil); r.body != strconv.Itoa(1<<20) {
+		t.Fatalf("1 MiB body: %d %q", r.status, r.body)
+	}
+	if r := do(w, "POST", "http://x/", strings.Repeat("a", 1<<20+1), nil); r.status != http.StatusRequestEntityTooLarge {
+		t.Fatalf("1 MiB + 1 body: %d %q", r.status, r.body)
+	}
+	// Past its call depth a script is stopped, as V8 stops it, and the request fails.
+	if r := get(w, "http://x/deep"); r.status != http.StatusInternalServerError || !strings.Contains(e.logs.text(), "Maximum call stack size exceeded") {
+		t.Fatalf("recursion 500 deep with a depth limit of 300: %d %q\n%s", r.status, r.body, e.logs.text())
+	}
+	roomy := e.load(t, "roomy", `export default { fetch() { const down = (n) => (n === 0 ? 0 : 1 + down(n - 1)); return new Response("depth " + down(500)); } }`, nil)
+	if r := get(roomy, "http://x/"); r.body != "depth 500" {
+		t.Fatalf("default depth: %q", r.body)
 	}
 }

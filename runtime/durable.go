@@ -233,7 +233,7 @@ func (e *Engine) LiveObjects() int {
 
 // durableFetch delivers an HTTP request to an object.
 func (e *Engine) durableFetch(ctx context.Context, o *durableObject, caller *Worker, req *http.Request) (*http.Response, error) {
-	body, err := readBody(req)
+	body, err := readBody(req, maxRequestBody)
 	if err != nil {
 		return nil, err
 	}

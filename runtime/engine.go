@@ -94,12 +94,39 @@ type WorkerSpec struct {
 	WallLimit time.Duration
 	// Subrequests caps fetch and service-binding calls per request (default 50).
 	Subrequests int
+	// MaxRequestBody (bytes, default 100 MiB), Connections (outbound requests awaiting an answer at
+	// once, default 6) and StackDepth (JavaScript call depth, default 2,000) bound one request.
+	MaxRequestBody int64
+	Connections    int
+	StackDepth     int
 	// Version is what a version_metadata binding shows: id, tag and timestamp.
 	Version VersionInfo
 	// Namespace is "service/env": Durable Objects of this worker's classes belong to it.
 	Namespace string
 	// Logs, when set, receives this worker's lines instead of the engine's sink (previews).
 	Logs LogSink
+}
+
+// withDefaults fills the limits a spec leaves at zero.
+func (s *WorkerSpec) withDefaults() {
+	if s.CPULimit <= 0 {
+		s.CPULimit = DefaultCPULimit
+	}
+	if s.WallLimit <= 0 {
+		s.WallLimit = DefaultWallLimit
+	}
+	if s.Subrequests <= 0 {
+		s.Subrequests = maxSubrequests
+	}
+	if s.MaxRequestBody <= 0 {
+		s.MaxRequestBody = maxRequestBody
+	}
+	if s.Connections <= 0 {
+		s.Connections = maxConnections
+	}
+	if s.StackDepth <= 0 {
+		s.StackDepth = maxCallStack
+	}
 }
 
 // VersionInfo describes the version a worker runs.
@@ -187,15 +214,7 @@ func (e *Engine) Load(spec WorkerSpec) (*Worker, error) {
 	if err != nil {
 		return nil, err
 	}
-	if spec.CPULimit <= 0 {
-		spec.CPULimit = DefaultCPULimit
-	}
-	if spec.WallLimit <= 0 {
-		spec.WallLimit = DefaultWallLimit
-	}
-	if spec.Subrequests <= 0 {
-		spec.Subrequests = maxSubrequests
-	}
+	spec.withDefaults()
 	w = &Worker{engine: e, spec: spec, program: prg, idle: make(chan *instance, e.cfg.PoolSize)}
 	first, err := w.newInstance()
 	if err != nil {
@@ -275,15 +294,7 @@ func (e *Engine) Try(spec WorkerSpec, rw http.ResponseWriter, r *http.Request) e
 			return err
 		}
 	}
-	if spec.CPULimit <= 0 {
-		spec.CPULimit = DefaultCPULimit
-	}
-	if spec.WallLimit <= 0 {
-		spec.WallLimit = DefaultWallLimit
-	}
-	if spec.Subrequests <= 0 {
-		spec.Subrequests = maxSubrequests
-	}
+	spec.withDefaults()
 	w := &Worker{engine: e, spec: spec, program: prg, idle: make(chan *instance, 1)}
 	in, err := w.newInstance()
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -94,7 +95,7 @@ func (in *instance) begin(ctx context.Context, cpu time.Duration) uint64 {
 	in.timers = map[int64]*timer{}
 	in.tap = nil
 	in.natives.subrequests = 0
-	in.natives.conns = make(chan struct{}, maxConnections)
+	in.natives.conns = make(chan struct{}, in.w.spec.Connections)
 	return gen
 }
 
@@ -176,6 +177,8 @@ func (in *instance) runJS(f func() error) (err error) {
 	var so *goja.StackOverflowError
 	if errors.As(err, &so) {
 		in.broken = true
+		const msg = "RangeError: Maximum call stack size exceeded" // V8's words
+		return &jsError{message: msg, stack: msg + "\n   " + strings.TrimSpace(so.Error())}
 	}
 	return err
 }

@@ -40,7 +40,7 @@ func (w *Worker) newInstance() (*instance, error) {
 		return nil, fmt.Errorf("runtime: prelude: %w", err)
 	}
 	vm := goja.New()
-	vm.SetMaxCallStackSize(maxCallStack)
+	vm.SetMaxCallStackSize(w.spec.StackDepth)
 	vm.SetFieldNameMapper(goja.UncapFieldNameMapper())
 	in := &instance{w: w, vm: vm, wake: make(chan struct{}, 1)}
 	in.natives = &natives{in: in, bodies: map[int64]io.ReadCloser{}, pipes: map[int64]*io.PipeWriter{}, html: map[int64]*htmlSession{}, keys: map[int]*cryptoKey{}, codecs: map[int]*codec{}}

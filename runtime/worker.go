@@ -105,7 +105,7 @@ func (res *response) reader() io.ReadCloser {
 // run serves one request on one runtime and returns its response; waitUntil work continues on the
 // runtime in the background, which then goes back to the pool.
 func (w *Worker) run(ctx context.Context, r *http.Request) (*response, error) {
-	body, stream, err := requestBody(r)
+	body, stream, err := requestBody(r, w.spec.MaxRequestBody)
 	if err != nil {
 		return nil, err
 	}
@@ -200,15 +200,15 @@ func (w *Worker) finish(in *instance, gen uint64, waits *goja.Promise) {
 	w.put(in)
 }
 
-func readBody(r *http.Request) ([]byte, error) {
+func readBody(r *http.Request, limit int64) ([]byte, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
 	}
-	b, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
+	b, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("read request body: %w", err)
 	}
-	if len(b) > maxRequestBody {
+	if int64(len(b)) > limit {
 		return nil, errBodyTooLarge
 	}
 	return b, nil

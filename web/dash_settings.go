@@ -226,7 +226,8 @@ func (d *dashboard) handleSettingsLimits(c echo.Context) error {
 	fields := []struct {
 		name string
 		into *int
-	}{{"cpu_ms", &l.CPUMs}, {"wall_ms", &l.WallMs}, {"subrequests", &l.Subrequests}}
+	}{{"cpu_ms", &l.CPUMs}, {"wall_ms", &l.WallMs}, {"subrequests", &l.Subrequests},
+		{"request_body_mib", &l.RequestMiB}, {"connections", &l.Connections}, {"stack_depth", &l.StackDepth}}
 	for _, f := range fields {
 		v, err := strconv.Atoi(strings.TrimSpace(c.FormValue(f.name)))
 		if err != nil || v < 1 {
@@ -234,7 +235,8 @@ func (d *dashboard) handleSettingsLimits(c echo.Context) error {
 		}
 		*f.into = v
 	}
-	msg := fmt.Sprintf("Limits: CPU %d ms, wall %d ms, %d subrequests", l.CPUMs, l.WallMs, l.Subrequests)
+	msg := fmt.Sprintf("Limits: CPU %d ms, wall %d ms, %d subrequests, %d MiB bodies, %d connections, call depth %d",
+		l.CPUMs, l.WallMs, l.Subrequests, l.RequestMiB, l.Connections, l.StackDepth)
 	res, err := d.store.UpdateSettings(d.ctx(c), actor(c), c.Param("service"), c.Param("env"), "settings", msg,
 		func(s *models.Settings) error { s.Limits = l; return nil })
 	if err != nil {

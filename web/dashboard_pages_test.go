@@ -150,12 +150,14 @@ func TestSettingsPageFormsAndErrors(t *testing.T) {
 	if p := b.post(s+"/limits", url.Values{"cpu_ms": {"lots"}}); p.status != http.StatusUnprocessableEntity {
 		t.Fatalf("bad cpu: %d", p.status)
 	}
-	if p := b.post(s+"/limits", url.Values{"cpu_ms": {"120"}, "wall_ms": {"5000"}, "subrequests": {"5000"}}); !strings.Contains(text(p, "#err-subrequests"), "between 1 and 1000") {
+	limits := url.Values{"cpu_ms": {"120"}, "wall_ms": {"5000"}, "subrequests": {"5000"}, "request_body_mib": {"8"}, "connections": {"3"}, "stack_depth": {"1500"}}
+	if p := b.post(s+"/limits", limits); !strings.Contains(text(p, "#err-subrequests"), "between 1 and 1000") {
 		t.Fatalf("too many subrequests: %d %q", p.status, text(p, ".field-error"))
 	}
-	b.post(s+"/limits", url.Values{"cpu_ms": {"120"}, "wall_ms": {"5000"}, "subrequests": {"200"}})
+	limits.Set("subrequests", "200")
+	b.post(s+"/limits", limits)
 	p = b.get(s)
-	for id, want := range map[string]string{"#cpu-ms": "120", "#wall-ms": "5000", "#subrequests": "200"} {
+	for id, want := range map[string]string{"#cpu-ms": "120", "#wall-ms": "5000", "#subrequests": "200", "#request-body-mib": "8", "#connections": "3", "#stack-depth": "1500"} {
 		if v, _ := p.doc.Find(id).Attr("value"); v != want {
 			t.Fatalf("%s is %q, want %s", id, v, want)
 		}

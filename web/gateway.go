@@ -233,7 +233,8 @@ func (g *Gateway) load(ctx context.Context, e *liveEnv, v *models.Version) (*run
 // workerSpec turns a version's settings into what the runtime needs.
 func workerSpec(id, lbl string, b *runtime.Bundle, s models.Settings) runtime.WorkerSpec {
 	spec := runtime.WorkerSpec{ID: id, Label: lbl, Bundle: b, CPULimit: s.Limits.CPULimit(), WallLimit: s.Limits.WallLimit(),
-		Subrequests: s.Limits.SubrequestLimit(), Secrets: map[string]string{}}
+		Subrequests: s.Limits.SubrequestLimit(), MaxRequestBody: s.Limits.RequestBodyLimit(), Connections: s.Limits.ConnectionLimit(),
+		StackDepth: s.Limits.StackLimit(), Secrets: map[string]string{}}
 	for _, v := range s.Vars {
 		spec.Vars = append(spec.Vars, runtime.Var{Name: v.Name, JSON: v.Type == "json", Value: v.Value})
 	}

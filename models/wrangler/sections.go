@@ -43,7 +43,11 @@ type section struct {
 	Limits *struct {
 		CPUMs       int `toml:"cpu_ms"`
 		Subrequests int `toml:"subrequests"`
-		WallMs      int `toml:"wall_ms"` // Weft's own: Workers fixes wall time
+		// Weft's own: Workers fixes these.
+		WallMs      int `toml:"wall_ms"`
+		RequestMiB  int `toml:"request_body_mib"`
+		Connections int `toml:"connections"`
+		StackDepth  int `toml:"stack_depth"`
 	} `toml:"limits"`
 	VersionMetadata *struct {
 		Binding string `toml:"binding"`
@@ -193,7 +197,8 @@ func (s *section) into(cfg *Config, file, prefix string, order map[string]int) e
 		set.Crons = s.Triggers.Crons
 	}
 	if s.Limits != nil {
-		set.Limits = models.Limits{CPUMs: s.Limits.CPUMs, Subrequests: s.Limits.Subrequests, WallMs: s.Limits.WallMs}
+		set.Limits = models.Limits{CPUMs: s.Limits.CPUMs, Subrequests: s.Limits.Subrequests, WallMs: s.Limits.WallMs,
+			RequestMiB: s.Limits.RequestMiB, Connections: s.Limits.Connections, StackDepth: s.Limits.StackDepth}
 	}
 
 	routes, err := s.routes()

@@ -198,7 +198,8 @@ function nativeStream(handle) {
     type: "bytes",
     pull(c) {
       s._passable = false;
-      return __weft.bodyRead(handle).then((chunk) => { if (chunk === null) c.close(); else if (chunk.byteLength) c.enqueue(new Uint8Array(chunk)); });
+      // A chunk from Go is fresh: it is queued without the copy enqueue makes of a script's chunk.
+      return __weft.bodyRead(handle).then((chunk) => { if (chunk === null) c.close(); else if (chunk.byteLength) s._enqueue(new Uint8Array(chunk)); });
     },
     cancel() { __weft.bodyClose(handle); },
   });
