@@ -116,15 +116,17 @@ type RenamedClass struct {
 // Limits bound one request's use of the runtime; zero means the default.
 type Limits struct {
 	CPUMs       int `json:"cpu_ms"`
-	WallMs      int `json:"wall_ms,omitempty"`     // waiting for a response, and for waitUntil work after it
-	Subrequests int `json:"subrequests,omitempty"` // fetch and service-binding calls per request
+	WallMs      int `json:"wall_ms,omitempty"`          // waiting for a response, and for waitUntil work after it
+	Subrequests int `json:"subrequests,omitempty"`      // fetch and service-binding calls per request
 	RequestMiB  int `json:"request_body_mib,omitempty"` // largest request body a script receives
 	Connections int `json:"connections,omitempty"`      // outbound requests awaiting an answer at once
 	StackDepth  int `json:"stack_depth,omitempty"`      // JavaScript call depth
 }
 
 // RequestBodyLimit returns the largest request body, in bytes.
-func (l Limits) RequestBodyLimit() int64 { return int64(orDefault(l.RequestMiB, DefaultRequestMiB)) << 20 }
+func (l Limits) RequestBodyLimit() int64 {
+	return int64(orDefault(l.RequestMiB, DefaultRequestMiB)) << 20
+}
 
 // ConnectionLimit returns how many outbound requests may await an answer at once.
 func (l Limits) ConnectionLimit() int { return int(orDefault(l.Connections, DefaultConnections)) }

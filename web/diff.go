@@ -70,7 +70,7 @@ func settingsText(s models.Settings, changedSecrets []string) string {
 	view := map[string]any{"compatibility_date": s.CompatibilityDate, "compatibility_flags": orEmpty(s.CompatibilityFlags),
 		"vars": orEmpty(s.Vars), "secrets": secrets, "bindings": orEmpty(s.Bindings), "limits": map[string]int{
 			"cpu_ms": int(s.Limits.CPULimit().Milliseconds()), "wall_ms": int(s.Limits.WallLimit().Milliseconds()), "subrequests": s.Limits.SubrequestLimit(),
-		"request_body_mib": int(s.Limits.RequestBodyLimit() >> 20), "connections": s.Limits.ConnectionLimit(), "stack_depth": s.Limits.StackLimit()}}
+			"request_body_mib": int(s.Limits.RequestBodyLimit() >> 20), "connections": s.Limits.ConnectionLimit(), "stack_depth": s.Limits.StackLimit()}}
 	if len(s.Crons) > 0 {
 		view["crons"] = s.Crons
 	}
