@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -10,6 +11,44 @@ import (
 
 // workerdVersion is the npm package the comparison runs against (the one Miniflare 4.20260426.0 uses).
 const workerdVersion = "1.20260426.1"
+
+// startWorkerd installs workerd if needed and serves every scenario, each on its own port (filled
+// into ports), waiting until all answer.
+func startWorkerd(ctx context.Context, installDir, work string, scs []scenario, ports map[string]int) (*server, error) {
+	bin, err := installWorkerd(installDir)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range scs {
+		if ports[s.name], err = freePort(); err != nil {
+			return nil, err
+		}
+	}
+	dir := filepath.Join(work, "workerd")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	cfg, err := workerdConfig(dir, scs, ports)
+	if err != nil {
+		return nil, err
+	}
+	cfgPath := filepath.Join(dir, "config.capnp")
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
+		return nil, err
+	}
+	wd, err := start("workerd", work, nil, bin, "serve", cfgPath, "--experimental")
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range scs {
+		if err := waitHTTP(ctx, fmt.Sprintf("http://127.0.0.1:%d/", ports[s.name]), nil); err != nil {
+			wd.stop()
+			log, _ := os.ReadFile(filepath.Join(work, "workerd.log"))
+			return nil, fmt.Errorf("workerd: %w\n%s", err, log)
+		}
+	}
+	return wd, nil
+}
 
 // installWorkerd returns the workerd binary, installing the npm package into dir if it is missing.
 func installWorkerd(dir string) (string, error) {
