@@ -2,27 +2,34 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // The whole benchmark in a tiny mode against a real Weft: every scenario answers without errors,
 // and cold start, deploy-to-live and the many-environment run produce figures.
 func TestBenchmarkRunsEveryScenarioOnWeft(t *testing.T) {
 	out := t.TempDir()
-	r, err := run(context.Background(), options{connections: 4, duration: 300 * time.Millisecond, workerd: false, out: out,
-		environments: 5, hot: 2, coldRounds: 1})
+	o, err := parseFlags([]string{"--connections", "4", "--duration", "300ms", "--warmup", "0", "--environments", "5", "--hot", "2",
+		"--cold-rounds", "1", "--workerd=false", "--out", out}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.Scenarios) != len(scenarios()) {
-		t.Fatalf("%d scenarios ran, want %d", len(r.Scenarios), len(scenarios()))
+	r, err := run(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, s := range r.Scenarios {
-		if s.Weft.Requests == 0 || s.Weft.Errors != 0 || s.Weft.PeakRSSMiB <= 0 {
+	for _, sc := range scenarios() {
+		s := r.scenario(sc.name)
+		if s == nil {
+			t.Errorf("scenario %s missing from the report", sc.name)
+			continue
+		}
+		if s.Weft.Requests == 0 || s.Weft.Errors != 0 || s.Weft.PeakRSSMiB <= 0 || s.Workerd != nil {
 			t.Errorf("%s: %+v", s.Name, s.Weft)
 		}
 	}
@@ -59,8 +66,25 @@ func TestWorkerdConfigServesEveryScenario(t *testing.T) {
 		}
 	}
 	for _, s := range scenarios() {
+		if socket := fmt.Sprintf(`(name = %q, address = "127.0.0.1:%d", http = (), service = %q)`, s.name, ports[s.name], capnpID(s.entry())); !strings.Contains(cfg, socket) {
+			t.Errorf("config lacks the socket of %s: %s", s.name, socket)
+		}
 		if b, err := os.ReadFile(filepath.Join(dir, s.name+".js")); err != nil || string(b) != s.src {
 			t.Errorf("%s.js: %v", s.name, err)
 		}
+	}
+}
+
+// A server that answers something else than the scenario's script would is not measured.
+func TestScenarioChecksRefuseWrongAnswers(t *testing.T) {
+	for _, s := range scenarios() {
+		for _, body := range []string{"", "Hello world", "-1", "<a href=\"/item\">"} {
+			if s.check([]byte(body)) == nil {
+				t.Errorf("%s accepts %q", s.name, body)
+			}
+		}
+	}
+	if _, err := selected("hello,nope"); err == nil {
+		t.Error("an unknown scenario is accepted")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 )
 
@@ -96,6 +97,7 @@ func (r *report) markdown() string {
 		fmt.Fprintf(&b, "\n%d environments deployed in %.1f s; RSS %.0f MiB idle, %.0f MiB peak while %d of them served %.0f req/s (%d errors).\n",
 			f.Environments, f.DeploySeconds, f.IdleRSSMiB, f.PeakRSSMiB, f.Hot, f.Load.RPS, f.Load.Errors)
 	}
+	b.WriteString(r.firstErrors())
 	if len(r.Targets) > 0 {
 		b.WriteString("\n| target | this run | met |\n|---|---|---|\n")
 		for _, t := range r.Targets {
@@ -107,6 +109,27 @@ func (r *report) markdown() string {
 		}
 	}
 	return b.String()
+}
+
+// firstErrors lists, for every run with errors, the first failed response.
+func (r *report) firstErrors() string {
+	var b strings.Builder
+	note := func(what string, l *loadResult) {
+		if l != nil && l.Errors > 0 {
+			fmt.Fprintf(&b, "- %s: %d errors, the first: %s\n", what, l.Errors, l.FirstError)
+		}
+	}
+	for _, s := range r.Scenarios {
+		note(s.Name+" on Weft", &s.Weft)
+		note(s.Name+" on workerd", s.Workerd)
+	}
+	if r.Fleet != nil {
+		note("many environments on Weft", &r.Fleet.Load)
+	}
+	if b.Len() == 0 {
+		return ""
+	}
+	return "\nErrors:\n" + b.String()
 }
 
 func (r *report) write(dir string) error {
@@ -121,4 +144,18 @@ func (r *report) write(dir string) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(dir, "results.md"), []byte(r.markdown()), 0o644)
+}
+
+// machine describes where the numbers came from.
+func machine() string {
+	model := ""
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if name, ok := strings.CutPrefix(line, "model name"); ok {
+				model = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(name), ":"))
+				break
+			}
+		}
+	}
+	return fmt.Sprintf("%s/%s, %d cores, %s, %s", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), model, runtime.Version())
 }

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -114,4 +117,38 @@ func (s scenario) entry() string {
 		return s.chain[0]
 	}
 	return s.name
+}
+
+// check says whether body is the scenario's answer.
+func (s scenario) check(body []byte) error {
+	want := func(ok bool, what string) error {
+		if ok {
+			return nil
+		}
+		return fmt.Errorf("want %s, got %d bytes: %.120q", what, len(body), body)
+	}
+	switch s.name {
+	case "hello":
+		return want(string(body) == "Hello world!", `"Hello world!"`)
+	case "json":
+		var v struct {
+			Count int               `json:"count"`
+			Items []json.RawMessage `json:"items"`
+		}
+		err := json.Unmarshal(body, &v)
+		return want(err == nil && v.Count == 2000 && len(v.Items) == 2000, "JSON with 2000 items")
+	case "chain":
+		return want(string(body) == "end of chain", `"end of chain"`)
+	case "kv":
+		return want(string(body) == kvValue, "the 1 KiB KV value")
+	case "do":
+		n, err := strconv.Atoi(string(body))
+		return want(err == nil && n > 0, "a positive count")
+	case "stream":
+		return want(len(body) == 16<<16 && bytes.Count(body, []byte("x")) == len(body), "1 MiB of x")
+	case "rewrite":
+		n := bytes.Count(body, []byte(`<a href="https://example.com/item">`))
+		return want(len(body) >= 100<<10 && n > 800 && !bytes.Contains(body, []byte(`href="/item"`)), "100 KiB with every link rewritten")
+	}
+	return fmt.Errorf("no check for scenario %s", s.name)
 }

@@ -40,7 +40,7 @@ func measureCold(ctx context.Context, w *weftServer, service, src string, rounds
 		url, header := w.target(service, "production", "/")
 		for {
 			start := time.Now()
-			version, status, err := get(ctx, url, header)
+			version, status, _, err := get(ctx, url, header)
 			took := time.Since(start)
 			if err == nil && status == http.StatusOK && version == want {
 				first = append(first, ms(took))
@@ -55,16 +55,17 @@ func measureCold(ctx context.Context, w *weftServer, service, src string, rounds
 	return coldResult{BundleKiB: len(src) >> 10, UploadMs: median(upload), FirstReqMs: median(first), DeployLive: median(live), Rounds: rounds}, nil
 }
 
-func get(ctx context.Context, url string, header http.Header) (version string, status int, err error) {
+// get sends one GET and returns the version that answered (Weft-Version), the status and the body.
+func get(ctx context.Context, url string, header http.Header) (version string, status int, body []byte, err error) {
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	req.Host = header.Get("Host")
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return "", 0, err
+		return "", 0, nil, err
 	}
-	io.Copy(io.Discard, res.Body)
-	res.Body.Close()
-	return res.Header.Get("Weft-Version"), res.StatusCode, nil
+	defer res.Body.Close()
+	body, err = io.ReadAll(res.Body)
+	return res.Header.Get("Weft-Version"), res.StatusCode, body, err
 }
 
 func median(xs []float64) float64 {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,16 +13,58 @@ import (
 // workerdVersion is the npm package the comparison runs against (the one Miniflare 4.20260426.0 uses).
 const workerdVersion = "1.20260426.1"
 
-// installWorkerd returns the workerd binary, installing the npm package into dir if it is missing.
-func installWorkerd(dir string) (string, error) {
-	candidates := []string{
-		filepath.Join(dir, "node_modules", "@cloudflare", "workerd-linux-64", "bin", "workerd"),
-		filepath.Join(dir, "node_modules", "workerd", "bin", "workerd"),
+// startWorkerd installs workerd if needed and serves every scenario, each on its own port (filled
+// into ports), waiting until all answer.
+func startWorkerd(ctx context.Context, installDir, work string, scs []scenario, ports map[string]int) (*server, error) {
+	bin, err := installWorkerd(installDir)
+	if err != nil {
+		return nil, err
 	}
+	for _, s := range scs {
+		if ports[s.name], err = freePort(); err != nil {
+			return nil, err
+		}
+	}
+	dir := filepath.Join(work, "workerd")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	cfg, err := workerdConfig(dir, scs, ports)
+	if err != nil {
+		return nil, err
+	}
+	cfgPath := filepath.Join(dir, "config.capnp")
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
+		return nil, err
+	}
+	wd, err := start("workerd", work, nil, bin, "serve", cfgPath, "--experimental")
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range scs {
+		if err := waitHTTP(ctx, fmt.Sprintf("http://127.0.0.1:%d/", ports[s.name]), nil); err != nil {
+			wd.stop()
+			log, _ := os.ReadFile(filepath.Join(work, "workerd.log"))
+			return nil, fmt.Errorf("workerd: %w\n%s", err, log)
+		}
+	}
+	return wd, nil
+}
+
+// installWorkerd returns the workerd binary of the pinned npm package in dir, installing it when it
+// is missing or another version. It is the platform package's binary itself, not the npm launcher
+// script, so the process measured is workerd.
+func installWorkerd(dir string) (string, error) {
 	find := func() string {
-		for _, c := range candidates {
-			if isExecutable(c) {
-				return c
+		var pkg struct{ Version string }
+		b, err := os.ReadFile(filepath.Join(dir, "node_modules", "workerd", "package.json"))
+		if err != nil || json.Unmarshal(b, &pkg) != nil || pkg.Version != workerdVersion {
+			return ""
+		}
+		bins, _ := filepath.Glob(filepath.Join(dir, "node_modules", "@cloudflare", "workerd-*", "bin", "workerd"))
+		for _, bin := range bins {
+			if isExecutable(bin) {
+				return bin
 			}
 		}
 		return ""
@@ -31,7 +75,8 @@ func installWorkerd(dir string) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
-	cmd := exec.Command("npm", "install", "--no-audit", "--no-fund", "--prefix", dir, "workerd@"+workerdVersion)
+	fmt.Fprintf(os.Stderr, "installing workerd@%s into %s\n", workerdVersion, dir)
+	cmd := exec.Command("npm", "install", "--no-audit", "--no-fund", "--save-exact", "--prefix", dir, "workerd@"+workerdVersion)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Run(); err != nil {
 		return "", fmt.Errorf("npm install workerd@%s: %w", workerdVersion, err)
@@ -39,7 +84,7 @@ func installWorkerd(dir string) (string, error) {
 	if bin := find(); bin != "" {
 		return bin, nil
 	}
-	return "", fmt.Errorf("workerd binary not found under %s after npm install", dir)
+	return "", fmt.Errorf("workerd %s binary not found under %s/node_modules/@cloudflare after npm install", workerdVersion, dir)
 }
 
 func isExecutable(path string) bool {

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// run is the whole benchmark: the scenarios on Weft (and workerd), then Weft alone.
+func run(ctx context.Context, o options) (*report, error) {
+	work, err := os.MkdirTemp("", "weftbench-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(work)
+	scs, err := selected(o.only)
+	if err != nil {
+		return nil, err
+	}
+	r := &report{Machine: machine(), Connections: o.connections, DurationS: o.duration.Seconds(), WarmupS: o.warmup.Seconds()}
+
+	bin, err := buildWeft(work)
+	if err != nil {
+		return nil, err
+	}
+	weft, err := startWeft(ctx, bin, work)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { weft.stop() }() // the one running at the end
+	if err := weft.deployScenarios(ctx, scs); err != nil {
+		return nil, err
+	}
+
+	var wd *server
+	ports := map[string]int{}
+	if o.workerd {
+		if wd, err = startWorkerd(ctx, o.workerdDir, work, scs, ports); err != nil {
+			return nil, err
+		}
+		defer func() { wd.stop() }() // nil once stopped below
+		r.Workerd = workerdVersion
+	}
+	for _, s := range scs {
+		fmt.Fprintf(os.Stderr, "scenario %s: Weft", s.name)
+		url, header := weft.target(s.entry(), "production", s.path)
+		if err := checkAnswer(ctx, s, "Weft", url, header); err != nil {
+			return nil, err
+		}
+		res := scenarioResult{Name: s.name, Weft: measure(weft.server, url, header, o)}
+		if wd != nil {
+			fmt.Fprint(os.Stderr, ", workerd")
+			url := fmt.Sprintf("http://127.0.0.1:%d%s", ports[s.name], s.path)
+			if err := checkAnswer(ctx, s, "workerd", url, nil); err != nil {
+				return nil, err
+			}
+			k := measure(wd, url, nil, o)
+			res.Workerd = &k
+			if k.RPS > 0 {
+				res.Ratio = res.Weft.RPS / k.RPS
+			}
+		}
+		fmt.Fprintln(os.Stderr)
+		r.Scenarios = append(r.Scenarios, res)
+	}
+	wd.stop()
+	wd = nil
+
+	if o.coldRounds > 0 {
+		for _, size := range []int{1 << 10, 1 << 20} {
+			fmt.Fprintf(os.Stderr, "cold start, %d KiB bundle\n", size>>10)
+			c, err := measureCold(ctx, weft, fmt.Sprintf("cold-%dk", size>>10), bigBundle(size), o.coldRounds)
+			if err != nil {
+				return nil, err
+			}
+			r.Cold = append(r.Cold, c)
+		}
+	}
+	if o.environments > 0 {
+		// A fresh server, so the heap the scenarios above grew does not count against it.
+		weft.stop()
+		if weft, err = startWeft(ctx, bin, filepath.Join(work, "fleet")); err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(os.Stderr, "memory: %d environments, %d hot\n", o.environments, o.hot)
+		f, err := measureFleet(ctx, weft, o.environments, o.hot, o.connections, o.duration)
+		if err != nil {
+			return nil, err
+		}
+		r.Fleet = &f
+	}
+	r.check()
+	return r, r.write(o.out)
+}
+
+// measure drives one server while sampling its memory.
+func measure(s *server, url string, header http.Header, o options) loadResult {
+	stop := s.peakRSS()
+	res := drive(url, header, o.connections, o.warmup, o.duration)
+	res.PeakRSSMiB = mib(stop())
+	return res
+}
+
+// checkAnswer makes sure a server gives the scenario's answer before it is measured, so both
+// servers are timed doing the same work.
+func checkAnswer(ctx context.Context, s scenario, who, url string, header http.Header) error {
+	_, status, body, err := get(ctx, url, header)
+	if err == nil && status != http.StatusOK {
+		err = fmt.Errorf("status %d: %.200s", status, body)
+	}
+	if err == nil {
+		err = s.check(body)
+	}
+	if err != nil {
+		return fmt.Errorf("%s, scenario %s: wrong answer: %w", who, s.name, err)
+	}
+	return nil
+}
+
+func selected(only string) ([]scenario, error) {
+	all := scenarios()
+	if only == "" {
+		return all, nil
+	}
+	var out []scenario
+	for _, name := range strings.Split(only, ",") {
+		found := false
+		for _, s := range all {
+			if strings.TrimSpace(name) == s.name {
+				out, found = append(out, s), true
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("unknown scenario %q", name)
+		}
+	}
+	return out, nil
+}
