@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"net/http"
+	goruntime "runtime"
 	"strings"
 	"testing"
 	"time"
@@ -147,6 +148,17 @@ func TestPanicInABindingFailsOnlyTheCall(t *testing.T) {
 	for range 2 {
 		if r := get(w, "http://p/"); r.status != 200 || strings.Count(r.body, "internal error: dispatcher bug") != 2 {
 			t.Fatalf("got %d %q", r.status, r.body)
+		}
+	}
+}
+
+// The CPU watchdog learns of garbage collections from a cheap counter; it must advance.
+func TestGCCounterAdvances(t *testing.T) {
+	before := gcCycles()
+	for deadline := time.Now().Add(5 * time.Second); gcCycles() == before; time.Sleep(time.Millisecond) {
+		goruntime.GC()
+		if time.Now().After(deadline) {
+			t.Fatal("the GC counter never moved")
 		}
 	}
 }

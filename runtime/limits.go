@@ -5,6 +5,7 @@ import (
 	goruntime "runtime"
 	"runtime/metrics"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dlclark/regexp2/v2"
@@ -17,6 +18,27 @@ const regexTimeout = 100 * time.Millisecond
 
 func init() {
 	regexp2.DefaultMatchTimeout = regexTimeout
+}
+
+// gcCount counts garbage collections, cheaply enough to read on every stretch of JavaScript: a
+// sentinel object's finalizer runs once a cycle and arms the next one.
+var (
+	gcCount   atomic.Uint64
+	gcCounter sync.Once
+)
+
+type gcSentinel struct{ _ [16]byte }
+
+func armGCSentinel() {
+	goruntime.SetFinalizer(&gcSentinel{}, func(*gcSentinel) {
+		gcCount.Add(1)
+		armGCSentinel()
+	})
+}
+
+func gcCycles() uint64 {
+	gcCounter.Do(armGCSentinel)
+	return gcCount.Load()
 }
 
 // errMemoryLimit ends a request while the process's heap is over its limit.
