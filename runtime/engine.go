@@ -109,23 +109,17 @@ type WorkerSpec struct {
 
 // withDefaults fills the limits a spec leaves at zero.
 func (s *WorkerSpec) withDefaults() {
-	if s.CPULimit <= 0 {
-		s.CPULimit = DefaultCPULimit
-	}
-	if s.WallLimit <= 0 {
-		s.WallLimit = DefaultWallLimit
-	}
-	if s.Subrequests <= 0 {
-		s.Subrequests = maxSubrequests
-	}
-	if s.MaxRequestBody <= 0 {
-		s.MaxRequestBody = maxRequestBody
-	}
-	if s.Connections <= 0 {
-		s.Connections = maxConnections
-	}
-	if s.StackDepth <= 0 {
-		s.StackDepth = maxCallStack
+	setDefault(&s.CPULimit, DefaultCPULimit)
+	setDefault(&s.WallLimit, DefaultWallLimit)
+	setDefault(&s.Subrequests, maxSubrequests)
+	setDefault(&s.MaxRequestBody, maxRequestBody)
+	setDefault(&s.Connections, maxConnections)
+	setDefault(&s.StackDepth, maxCallStack)
+}
+
+func setDefault[T int | int64 | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
 	}
 }
 
