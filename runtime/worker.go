@@ -229,6 +229,8 @@ func requestURL(r *http.Request) string {
 		if plainURL(r.Host, r.URL.RequestURI()) {
 			return raw // already as the parser would write it
 		}
+	} else if (r.URL.Scheme == "http" || r.URL.Scheme == "https") && r.URL.User == nil && r.URL.Fragment == "" && plainURL(r.URL.Host, r.URL.RequestURI()) {
+		return raw // a service binding's request, from a URL the script's runtime already parsed
 	}
 	if u, err := urlParser.Parse(raw); err == nil {
 		return u.Href(false)
