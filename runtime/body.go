@@ -32,38 +32,34 @@ func (n *natives) bodyNatives(set func(string, any)) {
 	// bodyRead resolves with the next chunk (an ArrayBuffer) or null at the end; it reads off the loop.
 	set("bodyRead", func(handle int64) *goja.Promise {
 		in := n.in
-		p, resolve, reject := in.vm.NewPromise()
 		rc := n.bodies[handle]
 		if rc == nil {
+			p, resolve, _ := in.vm.NewPromise()
 			resolve(goja.Null())
 			return p
 		}
-		gen := in.startIO()
-		go func() {
+		return offLoop(in, func() ([]byte, error) {
 			buf := make([]byte, bodyChunk)
 			k, err := rc.Read(buf)
-			if k > 0 {
-				err = nil
+			switch {
+			case k > 0:
+				return buf[:k], nil
+			case err == io.EOF:
+				return nil, nil
+			case err != nil:
+				return nil, fmt.Errorf("TypeError: Network connection lost: %v", err)
 			}
-			in.post(gen, func() {
-				in.pending--
-				switch {
-				case k > 0:
-					resolve(in.vm.NewArrayBuffer(buf[:k]))
-				case err == io.EOF:
-					if n.bodies[handle] == rc {
-						rc.Close()
-						delete(n.bodies, handle)
-					}
-					resolve(goja.Null())
-				case err != nil:
-					reject(in.errorValue(fmt.Errorf("TypeError: Network connection lost: %v", err)))
-				default:
-					resolve(in.vm.NewArrayBuffer(nil))
+			return buf[:0], nil
+		}, func(chunk []byte) any {
+			if chunk == nil { // the end: the body is done with
+				if n.bodies[handle] == rc {
+					rc.Close()
+					delete(n.bodies, handle)
 				}
-			})
-		}()
-		return p
+				return goja.Null()
+			}
+			return in.vm.NewArrayBuffer(chunk)
+		})
 	})
 	set("copyBytes", func(buf goja.ArrayBuffer, off, size int) goja.ArrayBuffer {
 		return n.in.vm.NewArrayBuffer(bytes.Clone(buf.Bytes()[off : off+size]))
@@ -85,32 +81,21 @@ func (n *natives) bodyNatives(set func(string, any)) {
 	// bodyReadAll resolves with the whole body (text(), json(), arrayBuffer() on a Go body).
 	set("bodyReadAll", func(handle int64) *goja.Promise {
 		in := n.in
-		p, resolve, reject := in.vm.NewPromise()
 		rc := n.bodies[handle]
 		delete(n.bodies, handle)
-		if rc == nil {
-			resolve(in.vm.NewArrayBuffer(nil))
-			return p
-		}
-		gen := in.startIO()
-		go func() {
+		return offLoop(in, func() ([]byte, error) {
+			if rc == nil {
+				return nil, nil
+			}
 			b, err := io.ReadAll(io.LimitReader(rc, maxRequestBody+1))
 			rc.Close()
 			if (err == nil && len(b) > maxRequestBody) || errors.Is(err, errBodyTooLarge) {
-				err = fmt.Errorf("RangeError: the body is larger than %d MiB; read it as a stream instead", maxRequestBody>>20)
+				return nil, fmt.Errorf("RangeError: the body is larger than %d MiB; read it as a stream instead", maxRequestBody>>20)
 			} else if err != nil {
-				err = fmt.Errorf("TypeError: Network connection lost: %v", err)
+				return nil, fmt.Errorf("TypeError: Network connection lost: %v", err)
 			}
-			in.post(gen, func() {
-				in.pending--
-				if err != nil {
-					reject(in.errorValue(err))
-					return
-				}
-				resolve(in.vm.NewArrayBuffer(b))
-			})
-		}()
-		return p
+			return b, nil
+		}, func(b []byte) any { return in.vm.NewArrayBuffer(b) })
 	})
 	// bodyPipe makes a Go body the script writes: its read end goes into the body table for an
 	// outgoing request to take, its write end is fed by bodyWrite and closed by bodyEnd.
@@ -122,26 +107,18 @@ func (n *natives) bodyNatives(set func(string, any)) {
 	})
 	set("bodyWrite", func(handle int64, chunk goja.Value) *goja.Promise {
 		in := n.in
-		p, resolve, reject := in.vm.NewPromise()
 		w := n.pipes[handle]
 		if w == nil {
-			reject(in.vm.NewTypeError("the request body's reader has gone"))
-			return p
+			n.typeError("the request body's reader has gone")
 		}
 		data := viewBytes(in.vm, chunk) // the prelude passes a fresh copy nobody else holds
-		gen := in.startIO()
-		go func() {
-			_, err := w.Write(data) // returns once the request has read it: the script's backpressure
-			in.post(gen, func() {
-				in.pending--
-				if err != nil {
-					reject(in.errorValue(fmt.Errorf("TypeError: sending the request body: %v", err)))
-					return
-				}
-				resolve(goja.Undefined())
-			})
-		}()
-		return p
+		return offLoop(in, func() (struct{}, error) {
+			// Write returns once the request has read the chunk: the script's backpressure.
+			if _, err := w.Write(data); err != nil {
+				return struct{}{}, fmt.Errorf("TypeError: sending the request body: %v", err)
+			}
+			return struct{}{}, nil
+		}, func(struct{}) any { return goja.Undefined() })
 	})
 	set("bodyEnd", func(handle int64, failure string) {
 		if w := n.pipes[handle]; w != nil {
@@ -257,19 +234,7 @@ func (s *scriptStream) Read(p []byte) (int, error) {
 // next pulls one chunk from the script.
 func (s *scriptStream) next() {
 	in := s.in
-	var p *goja.Promise
-	err := in.runJS(func() error {
-		v, err := s.read(goja.Undefined())
-		if err != nil {
-			return in.asJSError(err)
-		}
-		p = v.Export().(*goja.Promise)
-		return nil
-	})
-	var v goja.Value
-	if err == nil {
-		v, err = in.await(s.gen, p, s.w.spec.WallLimit)
-	}
+	v, err := in.callAndAwait(s.gen, s.w.spec.WallLimit, func() (goja.Value, error) { return s.read(goja.Undefined()) })
 	switch {
 	case err != nil:
 		s.finish(fmt.Errorf("streaming the response body: %w", err))

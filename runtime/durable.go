@@ -136,19 +136,7 @@ func (e *Engine) enter(ctx context.Context, o *durableObject, caller *Worker,
 	}
 	in := o.in
 	gen := in.begin(ctx, host.spec.CPULimit)
-	var p *goja.Promise
-	err = in.runJS(func() error {
-		v, err := call(o.api)
-		if err != nil {
-			return in.asJSError(err)
-		}
-		p = v.Export().(*goja.Promise)
-		return nil
-	})
-	var res goja.Value
-	if err == nil {
-		res, err = in.await(gen, p, host.spec.WallLimit)
-	}
+	res, err := in.callAndAwait(gen, host.spec.WallLimit, func() (goja.Value, error) { return call(o.api) })
 	if err == nil && finish != nil {
 		err = finish(in, res)
 	}

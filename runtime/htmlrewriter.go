@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/andybalholm/cascadia"
+	lru "github.com/hashicorp/golang-lru/v2"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -31,13 +32,21 @@ type htmlToken struct {
 var voidElements = map[string]bool{"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true, "img": true,
 	"input": true, "link": true, "meta": true, "param": true, "source": true, "track": true, "wbr": true}
 
+// compiledSelectors keeps parsed selectors: transform() checks them and its pass uses them, and a
+// worker usually rewrites with the same few on every request. Matchers hold no state.
+var compiledSelectors, _ = lru.New[string, cascadia.Sel](1024)
+
 // compileSelectors parses the handlers' selectors; a bad one is the script's TypeError.
 func compileSelectors(selectors []string) ([]cascadia.Sel, error) {
 	compiled := make([]cascadia.Sel, len(selectors))
 	for i, s := range selectors {
-		sel, err := cascadia.Parse(s)
-		if err != nil {
-			return nil, fmt.Errorf("The selector %q is invalid: %v", s, err)
+		sel, ok := compiledSelectors.Get(s)
+		if !ok {
+			var err error
+			if sel, err = cascadia.Parse(s); err != nil {
+				return nil, fmt.Errorf("The selector %q is invalid: %v", s, err)
+			}
+			compiledSelectors.Add(s, sel)
 		}
 		compiled[i] = sel
 	}

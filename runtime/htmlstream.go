@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"errors"
+	"fmt"
 	"io"
 
 	"github.com/dop251/goja"
@@ -91,19 +92,16 @@ func (n *natives) htmlNatives(set func(string, any)) {
 	// htmlFeed gives the pass a chunk (null at the end) and resolves with the tokens it completed.
 	set("htmlFeed", func(handle int64, chunk goja.Value) *goja.Promise {
 		in := n.in
-		p, resolve, reject := in.vm.NewPromise()
 		s := n.html[handle]
 		if s == nil {
-			reject(in.vm.NewTypeError("HTMLRewriter: this pass has ended"))
-			return p
+			n.typeError("HTMLRewriter: this pass has ended")
 		}
 		var data []byte
 		last := chunk == nil || goja.IsNull(chunk) || goja.IsUndefined(chunk)
 		if !last {
 			data = append([]byte(nil), viewBytes(in.vm, chunk)...)
 		}
-		gen := in.startIO()
-		go func() {
+		return offLoop(in, func() (htmlResult, error) {
 			if last {
 				close(s.feed)
 			} else {
@@ -118,19 +116,16 @@ func (n *natives) htmlNatives(set func(string, any)) {
 			case <-s.quit:
 				res.err = errHTMLAbandoned
 			}
-			in.post(gen, func() {
-				in.pending--
-				if res.done {
-					delete(n.html, handle)
-				}
-				if res.err != nil {
-					reject(in.vm.NewTypeError("HTMLRewriter: " + res.err.Error()))
-					return
-				}
-				resolve(in.vm.ToValue(map[string]any{"tokens": res.tokens, "done": res.done}))
-			})
-		}()
-		return p
+			if res.err != nil {
+				return res, fmt.Errorf("TypeError: HTMLRewriter: %v", res.err)
+			}
+			return res, nil
+		}, func(res htmlResult) any {
+			if res.done {
+				delete(n.html, handle)
+			}
+			return map[string]any{"tokens": res.tokens, "done": res.done}
+		})
 	})
 }
 

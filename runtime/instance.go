@@ -204,6 +204,24 @@ func (in *instance) startIO() uint64 {
 	return gen
 }
 
+// callAndAwait runs call (into the prelude, which answers with a promise) and then the loop until that
+// promise settles: one event handled, start to finish.
+func (in *instance) callAndAwait(gen uint64, wall time.Duration, call func() (goja.Value, error)) (goja.Value, error) {
+	var p *goja.Promise
+	err := in.runJS(func() error {
+		v, err := call()
+		if err != nil {
+			return in.asJSError(err)
+		}
+		p = v.Export().(*goja.Promise)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return in.await(gen, p, wall)
+}
+
 // interrupt stops the script running on this runtime with err.
 func (in *instance) interrupt(err error) {
 	in.stopped.Store(&err)

@@ -275,18 +275,24 @@ func (n *natives) request(init *goja.Object) (*http.Request, string) {
 
 // asyncString runs do on a goroutine and resolves the returned promise with its string on the loop.
 func (n *natives) asyncString(do func() (string, error)) *goja.Promise {
-	in := n.in
+	return offLoop(n.in, do, func(s string) any { return s })
+}
+
+// offLoop runs work on a goroutine (guarded against panics) and settles the returned promise on the
+// loop: with settle's value made from work's result, or rejected with work's error ("TypeError: …"
+// becomes a TypeError).
+func offLoop[T any](in *instance, work func() (T, error), settle func(T) any) *goja.Promise {
 	p, resolve, reject := in.vm.NewPromise()
 	gen := in.startIO()
 	go func() {
-		s, err := guarded(do)
+		v, err := guarded(work)
 		in.post(gen, func() {
 			in.pending--
 			if err != nil {
 				reject(in.errorValue(err))
 				return
 			}
-			resolve(s)
+			resolve(settle(v))
 		})
 	}()
 	return p

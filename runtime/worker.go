@@ -115,20 +115,9 @@ func (w *Worker) run(ctx context.Context, r *http.Request) (*response, error) {
 	}
 	ctx, stop := context.WithCancel(ctx)
 	gen := in.begin(ctx, w.spec.CPULimit)
-	var p *goja.Promise
-	err = in.runJS(func() error {
-		init := in.requestInit(r, body, stream)
-		v, err := in.handle(goja.Undefined(), init)
-		if err != nil {
-			return in.asJSError(err)
-		}
-		p = v.Export().(*goja.Promise)
-		return nil
+	res, err := in.callAndAwait(gen, w.spec.WallLimit, func() (goja.Value, error) {
+		return in.handle(goja.Undefined(), in.requestInit(r, body, stream))
 	})
-	var res goja.Value
-	if err == nil {
-		res, err = in.await(gen, p, w.spec.WallLimit)
-	}
 	var out *response
 	if err == nil {
 		out, err = in.exportResponse(res)
@@ -389,24 +378,14 @@ func (w *Worker) dispatch(ctx context.Context, event string, tap LogSink, read f
 	}()
 	gen := in.begin(ctx, w.spec.CPULimit)
 	in.tap = tap
-	var p *goja.Promise
-	err = in.runJS(func() error {
+	res, err := in.callAndAwait(gen, w.spec.WallLimit, func() (goja.Value, error) {
 		fn, _ := goja.AssertFunction(in.api.Get(event))
 		vals := make([]goja.Value, len(args))
 		for i, a := range args {
 			vals[i] = in.vm.ToValue(a)
 		}
-		v, err := fn(in.api, vals...)
-		if err != nil {
-			return in.asJSError(err)
-		}
-		p = v.Export().(*goja.Promise)
-		return nil
+		return fn(in.api, vals...)
 	})
-	var res goja.Value
-	if err == nil {
-		res, err = in.await(gen, p, w.spec.WallLimit)
-	}
 	if err != nil {
 		return err
 	}

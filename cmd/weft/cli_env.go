@@ -28,11 +28,7 @@ func newEnvListCommand(g *globals) *cobra.Command {
 		Short: "List a service's environments with what is live on each",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			service, err := t.service()
-			if err != nil {
-				return err
-			}
-			c, err := g.client()
+			service, c, err := g.serviceClient(&t)
 			if err != nil {
 				return err
 			}
@@ -67,11 +63,7 @@ settings (a new version triggered by "clone"); without, it is blank until the fi
 		Example: "  weft env create pr-42 --from staging",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			service, err := t.service()
-			if err != nil {
-				return err
-			}
-			c, err := g.client()
+			service, c, err := g.serviceClient(&t)
 			if err != nil {
 				return err
 			}
@@ -100,11 +92,7 @@ func newEnvRenameCommand(g *globals) *cobra.Command {
 		Short: "Rename an environment; its hostname follows the new name",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			service, err := t.service()
-			if err != nil {
-				return err
-			}
-			c, err := g.client()
+			service, c, err := g.serviceClient(&t)
 			if err != nil {
 				return err
 			}

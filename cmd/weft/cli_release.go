@@ -23,11 +23,7 @@ the target keeps its own variables, secrets, bindings and routes.`,
 		Example: "  weft promote --from staging --to production --message \"release 1.4\"",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			service, err := t.service()
-			if err != nil {
-				return err
-			}
-			c, err := g.client()
+			service, c, err := g.serviceClient(&t)
 			if err != nil {
 				return err
 			}
@@ -71,11 +67,7 @@ today's, nothing changes unless you pass --force, which restores the version's s
 				}
 				req.Version = n
 			}
-			service, err := t.service()
-			if err != nil {
-				return err
-			}
-			c, err := g.client()
+			service, c, err := g.serviceClient(&t)
 			if err != nil {
 				return err
 			}

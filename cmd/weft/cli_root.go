@@ -118,6 +118,16 @@ func (g *globals) client() (*client.Client, error) {
 	return client.New(apiURL, token), nil
 }
 
+// serviceClient is what most commands start with: the service they act on and an API client.
+func (g *globals) serviceClient(t *target) (string, *client.Client, error) {
+	service, err := t.service()
+	if err != nil {
+		return "", nil, err
+	}
+	c, err := g.client()
+	return service, c, err
+}
+
 func firstNonEmpty(vals ...string) string {
 	for _, v := range vals {
 		if v != "" {

@@ -35,11 +35,7 @@ echo "$KEY" | weft secret put API_KEY works. On a terminal you are prompted and 
 		Example: "  weft secret put API_KEY < key.txt\n  printf %s \"$TOKEN\" | weft secret put TOKEN --env staging",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			service, err := t.service()
-			if err != nil {
-				return err
-			}
-			c, err := g.client()
+			service, c, err := g.serviceClient(&t)
 			if err != nil {
 				return err
 			}
@@ -107,11 +103,7 @@ func newSecretListCommand(g *globals) *cobra.Command {
 		Short: "List an environment's secret names and when each was last set (never values)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			service, err := t.service()
-			if err != nil {
-				return err
-			}
-			c, err := g.client()
+			service, c, err := g.serviceClient(&t)
 			if err != nil {
 				return err
 			}
@@ -146,11 +138,7 @@ func newSecretDeleteCommand(g *globals) *cobra.Command {
 		Short: "Delete a secret from an environment (making a new version without it)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			service, err := t.service()
-			if err != nil {
-				return err
-			}
-			c, err := g.client()
+			service, c, err := g.serviceClient(&t)
 			if err != nil {
 				return err
 			}

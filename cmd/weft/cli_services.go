@@ -85,11 +85,7 @@ func newRoutesAddCommand(g *globals) *cobra.Command {
 		Example: "  weft routes add 'shop.example.com/*' --env production",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			service, err := t.service()
-			if err != nil {
-				return err
-			}
-			c, err := g.client()
+			service, c, err := g.serviceClient(&t)
 			if err != nil {
 				return err
 			}
@@ -112,11 +108,7 @@ func newRoutesDeleteCommand(g *globals) *cobra.Command {
 		Short: "Remove a route from an environment",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			service, err := t.service()
-			if err != nil {
-				return err
-			}
-			c, err := g.client()
+			service, c, err := g.serviceClient(&t)
 			if err != nil {
 				return err
 			}

@@ -17,11 +17,7 @@ func newTriggersCommand(g *globals) *cobra.Command {
 	var asJSON bool
 	list := &cobra.Command{Use: "list", Short: "The environment's crons and recent runs", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			service, err := t.service()
-			if err != nil {
-				return err
-			}
-			c, err := g.client()
+			service, c, err := g.serviceClient(&t)
 			if err != nil {
 				return err
 			}

@@ -46,11 +46,7 @@ func newVersionsListCommand(g *globals) *cobra.Command {
 		Short: "List an environment's versions, newest first, marking the live ones",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			service, err := t.service()
-			if err != nil {
-				return err
-			}
-			c, err := g.client()
+			service, c, err := g.serviceClient(&t)
 			if err != nil {
 				return err
 			}
@@ -105,11 +101,7 @@ func newVersionsViewCommand(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			service, err := t.service()
-			if err != nil {
-				return err
-			}
-			c, err := g.client()
+			service, c, err := g.serviceClient(&t)
 			if err != nil {
 				return err
 			}
@@ -210,11 +202,7 @@ percentage, e.g. 3@90 4@10. The server checks that the percentages add up to 100
 			if err != nil {
 				return err
 			}
-			service, err := t.service()
-			if err != nil {
-				return err
-			}
-			c, err := g.client()
+			service, c, err := g.serviceClient(&t)
 			if err != nil {
 				return err
 			}

@@ -218,6 +218,16 @@ function chunkBytes(value) {
   return typeof value === "string" ? new TextEncoder().encode(value) : new Uint8Array(bytesOf(value));
 }
 
+// readWhole reads a body stream to the end: a Go body nobody has read in one read off the loop, any
+// other chunk by chunk.
+async function readWhole(stream) {
+  const handle = passableHandle(stream);
+  if (handle === undefined) return readAll(stream);
+  stream._passable = false;
+  stream._locked = true;
+  return new Uint8Array(await __weft.bodyReadAll(handle));
+}
+
 // readAll collects a stream of byte (or string) chunks into one Uint8Array.
 async function readAll(stream) {
   const parts = [];

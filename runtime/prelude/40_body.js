@@ -31,11 +31,7 @@ class Body {
     this._used = true;
     if (this._body === null) return new Uint8Array(0);
     if (this._body instanceof ReadableStream) {
-      const handle = passableHandle(this._body);
-      if (handle === undefined) return readAll(this._body);
-      this._body._passable = false;
-      this._body._locked = true;
-      return new Uint8Array(await __weft.bodyReadAll(handle)); // in one read off the loop
+      return readWhole(this._body);
     }
     return this._body;
   }
@@ -73,14 +69,20 @@ const standardMethods = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
 const knownMethods = new Set([...standardMethods, "PATCH", "PURGE", "TRACE", "COPY", "LOCK", "MKCOL", "MOVE", "PROPFIND", "PROPPATCH", "SEARCH", "UNLOCK", "ACL",
   "REPORT", "MKACTIVITY", "CHECKOUT", "MERGE", "M-SEARCH", "NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE", "QUERY", "BAN", "CONNECT"]);
 
+// checkedMethod normalises a method as fetch does and refuses one workerd's HTTP layer does not know.
+function checkedMethod(method) {
+  if (standardMethods.includes(method.toUpperCase())) method = method.toUpperCase();
+  if (!tokenRe.test(method) || !knownMethods.has(method)) throw new TypeError(`Invalid HTTP method string: ${method}`);
+  return method;
+}
+
 class Request extends Body {
   constructor(input, init = {}) {
     super();
     const src = input instanceof Request ? input : null;
     this.url = src ? src.url : new URL(String(input)).href;
     let method = init.method !== undefined ? String(init.method) : src ? src.method : "GET";
-    if (standardMethods.includes(method.toUpperCase())) method = method.toUpperCase();
-    if (!tokenRe.test(method) || !knownMethods.has(method)) throw new TypeError(`Invalid HTTP method string: ${method}`);
+    method = checkedMethod(method);
     this.method = method;
     this.headers = new Headers(init.headers !== undefined ? init.headers : src ? src.headers : undefined);
     this.redirect = init.redirect || (src ? src.redirect : "follow");

@@ -62,11 +62,7 @@ class R2ObjectBody extends R2Object {
   async _bytes() {
     if (this._used) throw new TypeError("Body has already been used. It can only be used once. Use tee() first if you need to read it twice.");
     this._used = true;
-    const handle = passableHandle(this.body);
-    if (handle === undefined) return readAll(this.body);
-    this.body._passable = false;
-    this.body._locked = true;
-    return new Uint8Array(await __weft.bodyReadAll(handle));
+    return readWhole(this.body);
   }
   async arrayBuffer() { const b = await this._bytes(); return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength); }
   async bytes() { return new Uint8Array(await this.arrayBuffer()); }

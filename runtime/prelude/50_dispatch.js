@@ -110,8 +110,7 @@ function makeEnv(desc) {
 // incomingRequest makes the Request a handler receives without re-validating what Go parsed: the
 // URL is absolute and the headers valid and lowercase, and Headers are built on first use.
 function incomingRequest(init) {
-  const method = standardMethods.includes(init.method.toUpperCase()) ? init.method.toUpperCase() : init.method;
-  if (!knownMethods.has(method)) throw new TypeError(`Invalid HTTP method string: ${method}`);
+  const method = checkedMethod(init.method);
   const r = Object.create(Request.prototype);
   let headers = null;
   Object.defineProperty(r, "headers", {
