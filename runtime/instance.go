@@ -1,9 +1,11 @@
 package runtime
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -58,6 +60,7 @@ type task struct {
 
 type timer struct {
 	t      *time.Timer
+	due    time.Time
 	repeat time.Duration
 	fn     goja.Callable
 }
@@ -298,30 +301,48 @@ func (in *instance) asJSError(err error) error {
 
 // setTimer schedules fn after d (and every d when repeat) on the loop.
 func (in *instance) setTimer(gen uint64, id int64, d time.Duration, fn goja.Callable, repeat bool) {
-	tm := &timer{fn: fn}
+	tm := &timer{fn: fn, due: time.Now().Add(d)}
 	if repeat {
 		tm.repeat = max(d, time.Millisecond)
 	}
-	var fire func()
-	fire = func() {
-		in.post(gen, func() {
-			if _, ok := in.timers[id]; !ok {
-				return
-			}
-			if tm.repeat == 0 {
-				delete(in.timers, id)
-				in.pending--
-			} else {
-				tm.t = time.AfterFunc(tm.repeat, fire)
-			}
-			if _, err := fn(goja.Undefined()); err != nil {
-				in.logException(in.asJSError(err))
-			}
-		})
-	}
-	tm.t = time.AfterFunc(d, fire)
+	tm.t = time.AfterFunc(d, func() { in.post(gen, in.runDueTimers) })
 	in.timers[id] = tm
 	in.pending++
+}
+
+// runDueTimers runs every timer whose time has come, earliest first and in the order they were set
+// when due together, whichever one's Go timer woke the loop: on a busy machine those wake-ups can
+// arrive out of order, and a script may count on a 5 ms timer firing before a 20 ms one.
+func (in *instance) runDueTimers() {
+	now := time.Now()
+	var due []int64
+	for id, tm := range in.timers {
+		if !tm.due.After(now) {
+			due = append(due, id)
+		}
+	}
+	slices.SortFunc(due, func(a, b int64) int {
+		if c := in.timers[a].due.Compare(in.timers[b].due); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	for _, id := range due {
+		tm, ok := in.timers[id]
+		if !ok {
+			continue // cleared by a callback that ran before it
+		}
+		if tm.repeat == 0 {
+			delete(in.timers, id)
+			in.pending--
+		} else {
+			tm.due = now.Add(tm.repeat)
+			tm.t.Reset(tm.repeat)
+		}
+		if _, err := tm.fn(goja.Undefined()); err != nil {
+			in.logException(in.asJSError(err))
+		}
+	}
 }
 
 func (in *instance) clearTimer(id int64) {

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http/httptest"
@@ -9,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/dop251/goja"
 )
 
 func TestDefaultsMatchWorkerd(t *testing.T) {
@@ -414,4 +417,38 @@ func TestIdlePoolsShrink(t *testing.T) {
 	if r := get(w, "http://x/"); r.body != "ok" {
 		t.Fatalf("after shrinking: %q", r.body)
 	}
+}
+
+// Timers due together run earliest first even when their Go timers wake the loop out of order, as
+// they may on a busy machine: whichever wake-up comes first runs them all, by deadline.
+func TestDueTimersRunInDeadlineOrder(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "timers", `export default { fetch() { return new Response("") } }`, nil)
+	in, err := w.newInstance()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.begin(context.Background(), time.Second)
+	run := func(src string) goja.Value {
+		var v goja.Value
+		if err := in.runJS(func() (err error) { v, err = in.vm.RunString(src); return err }); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	run(`globalThis.order = []; setTimeout(() => order.push("slow"), 20); setTimeout(() => order.push("fast"), 5); setTimeout(() => order.push("later"), 60000)`)
+	for _, tm := range in.timers {
+		tm.t.Stop() // no Go timer posts: the test plays the late wake-up itself
+	}
+	time.Sleep(30 * time.Millisecond)
+	if err := in.runJS(func() error { in.runDueTimers(); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if got := run(`order.join()`).String(); got != "fast,slow" {
+		t.Fatalf("timers ran as %q, want fast,slow", got)
+	}
+	if len(in.timers) != 1 || in.pending != 1 {
+		t.Fatalf("%d timers and %d pending left, want the 60 s timer alone", len(in.timers), in.pending)
+	}
+	in.end()
 }

@@ -138,7 +138,7 @@ func (in *instance) requestInit(r *http.Request, body []byte, stream io.ReadClos
 // is bytes (body), a Go body passed through whole (bodyHandle), or the script's stream (read, cancel)}.
 func (in *instance) exportResponse(v goja.Value) (*response, error) {
 	obj := v.ToObject(in.vm)
-	res := &response{status: int(obj.Get("status").ToInteger())}
+	res := &response{status: int(obj.Get("status").ToInteger()), statusText: obj.Get("statusText").String()}
 	var hs [][]string
 	if err := in.vm.ExportTo(obj.Get("headers"), &hs); err != nil {
 		return nil, fmt.Errorf("runtime: response headers: %w", err)

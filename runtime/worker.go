@@ -87,11 +87,12 @@ func (w *Worker) drain() {
 // response is what a fetch handler produced, in Go terms. Its body is bytes, a Go body passed
 // through (stream), or the script's own stream (script), which holds the runtime until it ends.
 type response struct {
-	status  int
-	headers [][2]string
-	body    []byte
-	stream  io.ReadCloser
-	script  *scriptStream
+	status     int
+	statusText string // the script's own; HTTP/1.1 writes the standard one, in-process callers see this
+	headers    [][2]string
+	body       []byte
+	stream     io.ReadCloser
+	script     *scriptStream
 }
 
 // reader is a streamed body, or nil.
@@ -357,7 +358,11 @@ func (res *response) httpResponse(r *http.Request) *http.Response {
 	for _, kv := range res.headers {
 		h.Add(kv[0], kv[1])
 	}
-	out := &http.Response{StatusCode: res.status, Status: strconv.Itoa(res.status) + " " + http.StatusText(res.status), Header: h,
+	text := res.statusText
+	if text == "" {
+		text = http.StatusText(res.status)
+	}
+	out := &http.Response{StatusCode: res.status, Status: strconv.Itoa(res.status) + " " + text, Header: h,
 		Body: &wholeBody{Reader: bytes.NewReader(res.body), bytes: res.body}, ContentLength: int64(len(res.body)), Request: r}
 	if body := res.reader(); body != nil {
 		out.Body, out.ContentLength = body, -1

@@ -64,7 +64,6 @@ class URLSearchParams {
   entries() { return this._list.map(([k, v]) => [k, v])[Symbol.iterator](); }
   [Symbol.iterator]() { return this.entries(); }
   toString() { return this._list.map(([k, v]) => formEncode(k) + "=" + formEncode(v)).join("&"); }
-  get [Symbol.toStringTag]() { return "URLSearchParams"; }
 }
 
 const urlFields = ["href", "origin", "protocol", "username", "password", "host", "hostname", "port", "pathname", "search", "hash"];
@@ -87,7 +86,6 @@ class URL {
   }
   toString() { return this._c.href; }
   toJSON() { return this._c.href; }
-  get [Symbol.toStringTag]() { return "URL"; }
 }
 for (const f of urlFields) {
   const desc = { get() { return this._c[f]; }, enumerable: true, configurable: true };

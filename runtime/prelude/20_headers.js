@@ -62,6 +62,5 @@ class Headers {
     }
     return h;
   }
-  get [Symbol.toStringTag]() { return "Headers"; }
 }
 define("Headers", Headers);

@@ -144,7 +144,6 @@ class ReadableStream {
     };
   }
   values() { return this[Symbol.asyncIterator](); }
-  get [Symbol.toStringTag]() { return "ReadableStream"; }
 }
 define("ReadableStream", ReadableStream);
 

@@ -33,7 +33,6 @@ class WritableStream {
   abort(reason) { if (this._locked) return Promise.reject(new TypeError("WritableStream is locked")); return this._abort(reason); }
   close() { if (this._locked) return Promise.reject(new TypeError("WritableStream is locked")); return this._close(); }
   getWriter() { return new WritableStreamDefaultWriter(this); }
-  get [Symbol.toStringTag]() { return "WritableStream"; }
 }
 define("WritableStream", WritableStream);
 
@@ -119,7 +118,6 @@ class TransformStream {
       abort(reason) { readableController.error(reason); },
     });
   }
-  get [Symbol.toStringTag]() { return "TransformStream"; }
 }
 define("TransformStream", TransformStream);
 define("IdentityTransformStream", class IdentityTransformStream extends TransformStream {});

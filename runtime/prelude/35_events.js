@@ -146,7 +146,6 @@ class FormData {
   *keys() { for (const [k] of this._entries) yield k; }
   *values() { for (const [, v] of this._entries) yield v; }
   [Symbol.iterator]() { return this.entries(); }
-  get [Symbol.toStringTag]() { return "FormData"; }
 }
 define("FormData", FormData);
 

@@ -28,8 +28,8 @@ class Body {
   get bodyUsed() { return this._used || (this._body instanceof ReadableStream && !!this._body._disturbed); }
   async _bytes() {
     if (this.bodyUsed) throw new TypeError("Body has already been used. It can only be used once. Use tee() first if you need to read it twice.");
+    if (this._body === null) return new Uint8Array(0); // a null body is never "used" (fetch spec)
     this._used = true;
-    if (this._body === null) return new Uint8Array(0);
     if (this._body instanceof ReadableStream) {
       return readWhole(this._body);
     }
@@ -93,7 +93,7 @@ class Request extends Body {
     this._initBody(body, this.headers);
   }
   clone() { return new Request(this); }
-  get [Symbol.toStringTag]() { return "Request"; }
+  _headerPairs() { return this.headers._pairs(); }
 }
 
 class Response extends Body {
@@ -137,7 +137,6 @@ class Response extends Body {
     r.type = "error";
     return r;
   }
-  get [Symbol.toStringTag]() { return "Response"; }
 }
 define("Request", Request);
 define("Response", Response);

@@ -65,10 +65,10 @@ class DurableObjectId {
 }
 
 async function durableFetch(binding, id, input, init) {
-  const req = new Request(input, init);
+  const req = sendable(input, init);
   const body = req._body === null ? null : wholeBuffer(await req._bytes());
-  const res = await __weft.doFetch(binding, id._hex, id.name === undefined ? "" : id.name, { method: req.method, url: req.url, headers: [...req.headers], body });
-  return new Response(incomingBody(res), { status: res.status, statusText: res.statusText, headers: res.headers });
+  const res = await __weft.doFetch(binding, id._hex, id.name === undefined ? "" : id.name, { method: req.method, url: req.url, headers: req._headerPairs(), body });
+  return goResponse(res);
 }
 
 function durableStub(binding, id) {

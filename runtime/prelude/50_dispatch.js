@@ -2,60 +2,92 @@
 async function fetchImpl(input, init) {
   const signal = (init && init.signal) || (input instanceof Request ? input.signal : null);
   if (signal && signal.aborted) throw signal.reason;
-  const req = new Request(input, init);
-  let pending = __weft.fetch({ method: req.method, url: req.url, headers: [...req.headers], ...await outgoingBody(req), redirect: req.redirect });
+  const req = sendable(input, init);
+  let pending = __weft.fetch(outgoingInit(req, req.redirect));
   if (signal) {
     // An abort settles the fetch at once; the connection's late answer is dropped.
     pending = Promise.race([pending, new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }))]);
   }
   const res = await pending;
-  const r = new Response(incomingBody(res), { status: res.status, statusText: res.statusText, headers: res.headers });
+  const r = goResponse(res);
   r.url = res.url;
   r.redirected = res.url !== "" && res.url !== req.url;
   return r;
 }
 define("fetch", (input, init) => fetchImpl(input, init));
 
+// sendable is the request fetch(input, init) sends: a Request passed alone is sent as it is, its body
+// moving to the subrequest as in workerd, rather than copied into a new Request first.
+function sendable(input, init) {
+  return input instanceof Request && init === undefined ? input : new Request(input, init);
+}
+
+// outgoingInit is what Go needs of a request it sends: method, URL, header pairs and body.
+function outgoingInit(req, redirect) {
+  const init = { method: req.method, url: req.url, headers: req._headerPairs(), redirect };
+  const body = outgoingBody(req);
+  if (body.bodyHandle !== undefined) init.bodyHandle = body.bodyHandle;
+  else init.body = body.body;
+  return init;
+}
+
 // outgoingBody is a request's body for Go: an untouched Go body passes through as its handle; the
 // script's own stream is pumped into a pipe chunk by chunk as the request sends it (each write waits
 // for the reader, so memory stays at one chunk); bytes go as they are.
-async function outgoingBody(req) {
+function outgoingBody(req) {
   if (req._body === null) return { body: null };
+  if (req.bodyUsed) throw new TypeError("Body has already been used. It can only be used once.");
   const handle = passableHandle(req._body);
-  if (handle !== undefined && !req._used) {
+  if (handle !== undefined) {
     req._used = true;
     return { bodyHandle: handle };
   }
-  if (req._body instanceof ReadableStream) {
-    if (req.bodyUsed || req._body._locked) throw new TypeError("Body has already been used. It can only be used once.");
-    req._used = true;
-    const pipe = __weft.bodyPipe();
-    const reader = req._body.getReader();
-    (async () => {
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          await __weft.bodyWrite(pipe, chunkBytes(value));
-        }
-        __weft.bodyEnd(pipe, "");
-      } catch (err) {
-        __weft.bodyEnd(pipe, String((err && err.message) || err));
-        reader.cancel(err).catch(() => {});
+  req._used = true;
+  if (!(req._body instanceof ReadableStream)) return { body: wholeBuffer(req._body) };
+  if (req._body._locked) throw new TypeError("Body has already been used. It can only be used once.");
+  const pipe = __weft.bodyPipe();
+  const reader = req._body.getReader();
+  (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        await __weft.bodyWrite(pipe, chunkBytes(value));
       }
-    })();
-    return { bodyHandle: pipe };
-  }
-  return { body: wholeBuffer(await req._bytes()) };
+      __weft.bodyEnd(pipe, "");
+    } catch (err) {
+      __weft.bodyEnd(pipe, String((err && err.message) || err));
+      reader.cancel(err).catch(() => {});
+    }
+  })();
+  return { bodyHandle: pipe };
 }
 
-// incomingBody is a Go response's body as a stream.
+// incomingBody is a Go response's body: a stream, or bytes Go already had whole.
 function incomingBody(res) {
   if (nullBodyStatus.includes(res.status)) {
     if (res.bodyHandle !== undefined) __weft.bodyClose(res.bodyHandle);
     return null;
   }
-  return res.bodyHandle !== undefined ? nativeStream(res.bodyHandle) : res.body;
+  if (res.bodyHandle !== undefined) return nativeStream(res.bodyHandle);
+  return res.body ? new Uint8Array(res.body) : null;
+}
+
+// goResponse is the Response for an answer Go received (fetch, a service binding, a Durable
+// Object): status and headers were checked where the answer was made, so they are not again.
+function goResponse(res) {
+  const r = Object.create(Response.prototype);
+  r.status = res.status;
+  r.statusText = res.statusText || "";
+  r.headers = Headers._trusted(res.headers);
+  r.type = "default";
+  r.url = "";
+  r.redirected = false;
+  r.webSocket = null;
+  r.cf = undefined;
+  r._body = incomingBody(res);
+  r._used = false;
+  return r;
 }
 
 const listeners = {};
@@ -63,21 +95,23 @@ define("addEventListener", (type, fn) => { (listeners[type] = listeners[type] ||
 define("removeEventListener", (type, fn) => { listeners[type] = (listeners[type] || []).filter((f) => f !== fn); });
 
 // serviceBinding is fetch() plus RPC: any other property is a method of the target's entrypoint.
+// The RPC proxy sits behind fetch as its prototype, so calling fetch never enters a proxy trap.
 function serviceBinding(name) {
-  const target = {
-    async fetch(input, init) {
-      const req = new Request(input, init);
-      const res = await __weft.service(name, { method: req.method, url: req.url, headers: [...req.headers], ...await outgoingBody(req), redirect: "manual" });
-      return new Response(incomingBody(res), { status: res.status, statusText: res.statusText, headers: res.headers });
-    },
-  };
-  return new Proxy(target, {
-    get(t, prop) {
-      if (typeof prop === "symbol" || prop in t) return t[prop];
+  const rpc = new Proxy({}, {
+    get(t, prop, receiver) {
+      if (typeof prop === "symbol" || prop in t) return Reflect.get(t, prop, receiver);
       if (prop === "then" || prop === "toJSON") return undefined;
       return async (...args) => dsDecode(await __weft.serviceCall(name, prop, dsEncode(args)));
     },
   });
+  const binding = Object.create(rpc);
+  binding.fetch = async function fetch(input, init) {
+    const req = sendable(input, init);
+    const res = goResponse(await __weft.service(name, outgoingInit(req, "manual")));
+    res.url = req.url; // as workerd: the URL the binding was asked for
+    return res;
+  };
+  return binding;
 }
 
 // Bindings of kinds a later release implements are present (so scripts can check for them) but throw on use.
@@ -118,6 +152,8 @@ function incomingRequest(init) {
     get() { return headers || (headers = Headers._trusted(init.headers)); },
     set(v) { headers = v; },
   });
+  // Sent on unread (a service binding passing its request along), the headers go back as Go gave them.
+  Object.defineProperty(r, "_headerPairs", { value: () => (headers ? headers._pairs() : init.headers) });
   Object.assign(r, { url: init.url, method, redirect: "manual", signal: null, cf: init.cf, _used: false,
     _body: init.bodyHandle !== undefined ? nativeStream(init.bodyHandle) : init.body ? new Uint8Array(init.body) : null });
   return r;
@@ -130,7 +166,7 @@ function incomingRequest(init) {
 function exportResponse(res, stream) {
   if (!(res instanceof Response)) throw new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'.");
   if (res.type === "error") throw new TypeError("Return value from serve handler must not be an error response (like Response.error())");
-  const out = { status: res.status, headers: res.headers._pairs(), body: null };
+  const out = { status: res.status, statusText: res.statusText, headers: res.headers._pairs(), body: null };
   if (res._body === null) return out;
   if (!(res._body instanceof ReadableStream)) {
     if (res._used) throw new TypeError("Body has already been used. It can only be used once.");
