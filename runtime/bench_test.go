@@ -40,7 +40,7 @@ func BenchmarkHello(b *testing.B) {
 			rec := httptest.NewRecorder()
 			w.ServeHTTP(rec, httptest.NewRequest("GET", "http://hello.localhost/", nil))
 			if rec.Code != 200 {
-				b.Fatal(rec.Code)
+				b.Fatal(rec.Code, rec.Body.String())
 			}
 		}
 	})

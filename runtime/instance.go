@@ -50,6 +50,7 @@ type instance struct {
 	cpuLimit time.Duration
 	pending  int // timers and I/O that may still post a callback
 	timers   map[int64]*timer
+	waiting  bool // ctx.waitUntil was called: the request has work to settle after its response
 }
 
 type task struct {
@@ -95,10 +96,13 @@ func (in *instance) begin(ctx context.Context, cpu time.Duration) uint64 {
 	gen := in.gen
 	in.mu.Unlock()
 	in.ctx, in.cpuUsed, in.cpuLimit, in.pending = ctx, 0, cpu, 0
-	in.timers = map[int64]*timer{}
+	if in.timers == nil {
+		in.timers = map[int64]*timer{}
+	}
+	in.waiting = false
 	in.tap = nil
 	in.natives.subrequests = 0
-	in.natives.conns = make(chan struct{}, in.w.spec.Connections)
+	in.natives.conns = nil // made by the request's first subrequest
 	return gen
 }
 
@@ -125,6 +129,9 @@ func dropTasks(q []task) {
 	}
 }
 
+// cpuSampleAfter is how long a run is charged its wall time before its CPU clock is sampled.
+const cpuSampleAfter = time.Millisecond
+
 // runJS runs JavaScript, charging its time to the request's CPU budget and interrupting it past the
 // budget. A Go panic or an interrupt marks the runtime broken so it is never reused.
 func (in *instance) runJS(f func() error) (err error) {
@@ -137,19 +144,23 @@ func (in *instance) runJS(f func() error) (err error) {
 	guard.enter(in)
 	defer guard.leave(in)
 	clock := startCPUClock()
-	// The watchdog wakes when the budget could be spent and interrupts only if it really is: time
-	// the thread spent descheduled (other requests, other processes) is not charged.
+	// The watchdog wakes once to sample the CPU clock, then when the budget could be spent, and
+	// interrupts only if it really is: time the thread spent descheduled after the sample (other
+	// requests, other processes) is not charged.
 	// A garbage collection that ran meanwhile may have done its work on this thread (assists), which
 	// is the server's cost rather than the script's: the first overrun with a collection in between
 	// gets one more budget, so a trivial request on a busy server is not failed for it.
 	gcAtStart := gcCycles()
-	extended := false
+	extended, done := false, false
 	var mu sync.Mutex
 	var t *time.Timer
 	var check func()
 	check = func() {
 		mu.Lock()
 		defer mu.Unlock()
+		if done {
+			return // fired as the run ended: its thread now runs other goroutines
+		}
 		left := remaining - clock.elapsed()
 		if left <= 0 && !extended && gcCycles() != gcAtStart {
 			extended = true
@@ -162,9 +173,10 @@ func (in *instance) runJS(f func() error) (err error) {
 		}
 		in.interrupt(errCPULimit)
 	}
-	t = time.AfterFunc(remaining, check)
+	t = time.AfterFunc(min(remaining, cpuSampleAfter), check) // the first check samples the CPU clock
 	defer func() {
 		mu.Lock()
+		done = true
 		t.Stop()
 		mu.Unlock()
 		in.vm.ClearInterrupt() // the watchdog may have fired just after f returned

@@ -61,6 +61,7 @@ func (n *natives) object(vm *goja.Runtime) *goja.Object {
 	set("digest", n.digest)
 	set("setTimer", n.setTimer)
 	set("clearTimer", func(id int64) { n.in.clearTimer(id) })
+	set("waitUntil", func() { n.in.waiting = true })
 	set("fetch", n.fetch)
 	set("service", n.service)
 	set("kvGet", n.kvGet)
@@ -341,6 +342,9 @@ func (n *natives) async(do func() (*http.Response, error)) *goja.Promise {
 		return p
 	}
 	gen := in.startIO()
+	if n.conns == nil {
+		n.conns = make(chan struct{}, in.w.spec.Connections)
+	}
 	conns := n.conns
 	go func() {
 		conns <- struct{}{}

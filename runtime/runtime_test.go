@@ -452,3 +452,29 @@ func TestDueTimersRunInDeadlineOrder(t *testing.T) {
 	}
 	in.end()
 }
+
+// A watchdog that fires just as its run ends must not outlive it: its thread goes on to run other
+// goroutines, and a late check would charge their time to a later request on the same runtime.
+func TestWatchdogEndsWithItsRun(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "busy", `export default { fetch() { let s = 0; for (let i = 0; i < 20000; i++) s += i; return new Response(String(s)) } }`, nil)
+	var wg sync.WaitGroup
+	failures := make(chan string, 8)
+	for g := 0; g < 2*goruntime.GOMAXPROCS(0); g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 150; i++ {
+				if r := get(w, "http://busy/"); r.status != 200 {
+					failures <- fmt.Sprint(r.status, " ", r.body)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(failures)
+	for f := range failures {
+		t.Error(f)
+	}
+}

@@ -159,6 +159,11 @@ func (c *closeHook) Close() error {
 // release settles the request's ctx.waitUntil work, in the background if there is any, and returns
 // the runtime to the pool.
 func (w *Worker) release(in *instance, gen uint64) {
+	if !in.waiting { // nothing to settle: no need to ask the script
+		in.end()
+		w.put(in)
+		return
+	}
 	var waits *goja.Promise
 	err := in.runJS(func() error {
 		v, err := in.settle(goja.Undefined())

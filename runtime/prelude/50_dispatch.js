@@ -201,7 +201,7 @@ G.__weft_setup = function (format, envDesc) {
   if (format === "service-worker") for (const k of Object.keys(env)) define(k, env[k]);
   let handler = null;
   let waits = [];
-  const ctx = { waitUntil(p) { waits.push(Promise.resolve(p)); }, passThroughOnException() {}, props: {} };
+  const ctx = { waitUntil(p) { __weft.waitUntil(); waits.push(Promise.resolve(p)); }, passThroughOnException() {}, props: {} };
   return {
     check() {
       if (format === "modules") {
