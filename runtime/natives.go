@@ -256,9 +256,9 @@ func (n *natives) request(init *goja.Object) (*http.Request, string) {
 	if _, streamed := body.(io.ReadCloser); streamed {
 		req.ContentLength = -1
 	}
-	var headers [][]string
-	if err := n.in.vm.ExportTo(init.Get("headers"), &headers); err != nil {
-		n.typeError("fetch: headers: %v", err)
+	headers, err := headerList(init.Get("headers"))
+	if err != nil {
+		n.typeError("fetch: %v", err)
 	}
 	for _, kv := range headers {
 		if strings.EqualFold(kv[0], "host") {
