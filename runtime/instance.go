@@ -219,20 +219,20 @@ func (in *instance) startIO() uint64 {
 	return gen
 }
 
-// callAndAwait runs call (into the prelude, which answers with a promise) and then the loop until that
-// promise settles: one event handled, start to finish.
+// callAndAwait runs call (into the prelude, which answers with a value or a promise) and then the loop
+// until that promise settles: one event handled, start to finish.
 func (in *instance) callAndAwait(gen uint64, wall time.Duration, call func() (goja.Value, error)) (goja.Value, error) {
 	var p *goja.Promise
-	err := in.runJS(func() error {
-		v, err := call()
-		if err != nil {
+	var v goja.Value
+	err := in.runJS(func() (err error) {
+		if v, err = call(); err != nil {
 			return in.asJSError(err)
 		}
-		p = v.Export().(*goja.Promise)
+		p, _ = v.Export().(*goja.Promise)
 		return nil
 	})
-	if err != nil {
-		return nil, err
+	if err != nil || p == nil { // an answer made at once needs no loop
+		return v, err
 	}
 	return in.await(gen, p, wall)
 }

@@ -105,11 +105,19 @@ function serviceBinding(name) {
     },
   });
   const binding = Object.create(rpc);
-  binding.fetch = async function fetch(input, init) {
-    const req = sendable(input, init);
-    const res = goResponse(await __weft.service(name, outgoingInit(req, "manual")));
-    res.url = req.url; // as workerd: the URL the binding was asked for
-    return res;
+  binding.fetch = function fetch(input, init) {
+    let req, sent;
+    try {
+      req = sendable(input, init);
+      sent = __weft.service(name, outgoingInit(req, "manual"));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return sent.then((answer) => {
+      const res = goResponse(answer);
+      res.url = req.url; // as workerd: the URL the binding was asked for
+      return res;
+    });
   };
   return binding;
 }
@@ -154,8 +162,13 @@ function incomingRequest(init) {
   });
   // Sent on unread (a service binding passing its request along), the headers go back as Go gave them.
   Object.defineProperty(r, "_headerPairs", { value: () => (headers ? headers._pairs() : init.headers) });
-  Object.assign(r, { url: init.url, method, redirect: "manual", signal: null, cf: init.cf, _used: false,
-    _body: init.bodyHandle !== undefined ? nativeStream(init.bodyHandle) : init.body ? new Uint8Array(init.body) : null });
+  r.url = init.url;
+  r.method = method;
+  r.redirect = "manual";
+  r.signal = null;
+  r.cf = init.cf;
+  r._used = false;
+  r._body = init.bodyHandle !== undefined ? nativeStream(init.bodyHandle) : init.body ? new Uint8Array(init.body) : null;
   return r;
 }
 
@@ -215,14 +228,16 @@ G.__weft_setup = function (format, envDesc) {
         throw new Error('No fetch handler: call addEventListener("fetch", (event) => event.respondWith(...))');
       }
     },
-    async handle(init) {
+    // handle answers with the exported response, or a promise of it when the handler's answer is a
+    // promise: a plain async function and its awaits would cost promise jobs on every request.
+    handle(init) {
       waits = [];
       const request = incomingRequest(init);
       let res;
       if (format === "modules") {
         const h = typeof handler === "function" ? new handler(ctx, env) : handler;
         if (typeof h.fetch !== "function") throw new Error("This worker has no fetch() handler");
-        res = typeof handler === "function" ? await h.fetch(request) : await h.fetch(request, env, ctx);
+        res = typeof handler === "function" ? h.fetch(request) : h.fetch(request, env, ctx);
       } else {
         let responded = null;
         const event = {
@@ -232,9 +247,10 @@ G.__weft_setup = function (format, envDesc) {
         };
         for (const l of listeners.fetch) l.call(G, event);
         if (!responded) throw new Error("No response: the fetch listener did not call event.respondWith()");
-        res = await responded;
+        res = responded;
       }
-      return exportResponse(res, true);
+      if (res instanceof Response) return exportResponse(res, true);
+      return Promise.resolve(res).then((r) => exportResponse(r, true));
     },
     // rpc calls a method of the default export or of a named entrypoint, for a service binding.
     async rpc(entrypoint, method, args) {
