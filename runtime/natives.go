@@ -241,9 +241,13 @@ func exported(v goja.Value) any {
 // request builds a Go request from the prelude's {method, url, headers: [[k, v]], body, redirect}.
 func (n *natives) request(init *goja.Object) (*http.Request, string) {
 	var body io.Reader
-	if ab, ok := exported(init.Get("body")).(goja.ArrayBuffer); ok {
-		body = bytes.NewReader(ab.Bytes())
-	} else if h := init.Get("bodyHandle"); h != nil && !goja.IsUndefined(h) {
+	switch b := exported(init.Get("body")).(type) {
+	case goja.ArrayBuffer:
+		body = bytes.NewReader(b.Bytes())
+	case string:
+		body = strings.NewReader(b)
+	}
+	if h := init.Get("bodyHandle"); h != nil && !goja.IsUndefined(h) {
 		if rc := n.bodies[h.ToInteger()]; rc != nil {
 			delete(n.bodies, h.ToInteger()) // the outgoing request owns it now
 			body = rc

@@ -157,11 +157,14 @@ func (in *instance) exportResponse(v goja.Value) (*response, error) {
 		return res, nil
 	}
 	if b := obj.Get("body"); b != nil && !goja.IsNull(b) && !goja.IsUndefined(b) {
-		ab, ok := b.Export().(goja.ArrayBuffer)
-		if !ok {
-			return nil, fmt.Errorf("runtime: response body is %T", b.Export())
+		switch body := b.Export().(type) {
+		case goja.ArrayBuffer:
+			res.body = body.Bytes()
+		case string: // a body the script gave as a string, encoded here as TextEncoder would
+			res.body = []byte(body)
+		default:
+			return nil, fmt.Errorf("runtime: response body is %T", body)
 		}
-		res.body = ab.Bytes()
 	}
 	return res, nil
 }

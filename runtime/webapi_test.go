@@ -112,3 +112,30 @@ func TestStreamsPipesAndCompression(t *testing.T) {
 		t.Fatalf("got  %s\nwant %s\n%s", r.body, want, e.logs.text())
 	}
 }
+
+// A string body is kept as a string until its bytes are needed; wherever they are made (Go on the
+// way out, TextEncoder in the script), a lone surrogate becomes U+FFFD, as TextEncoder does.
+func TestStringBodiesEncodeLikeTextEncoder(t *testing.T) {
+	e := newTestEngine()
+	e.load(t, "echo", `export default { async fetch(req) { return new Response(new Uint8Array(await req.arrayBuffer())) } }`, nil)
+	w := e.load(t, "strings", `export default { async fetch(req, env) {
+  const s = "a\uD800b\u00e9";
+  const viaScript = [...new TextEncoder().encode(s)].join();
+  const viaBinding = [...new Uint8Array(await (await env.ECHO.fetch("http://echo/", { method: "POST", body: s })).arrayBuffer())].join();
+  const clone = new Response(s).clone();
+  const again = [await clone.text(), (await new Response(s).arrayBuffer()).byteLength];
+  if (new URL(req.url).pathname === "/raw") return new Response(s);
+  return Response.json({ viaScript, viaBinding, again });
+} }`, func(s *WorkerSpec) {
+		s.Bindings = []Binding{{Name: "ECHO", Type: "service", Target: map[string]string{"service": "echo"}}}
+	})
+	r := get(w, "http://strings/raw")
+	if r.body != "a\uFFFDb\u00e9" {
+		t.Fatalf("raw body %q", r.body)
+	}
+	r = get(w, "http://strings/")
+	want := `{"viaScript":"97,239,191,189,98,195,169","viaBinding":"97,239,191,189,98,195,169","again":["a` + "\uFFFD" + `b` + "\u00e9" + `",7]}`
+	if r.body != want {
+		t.Fatalf("got %s\nwant %s", r.body, want)
+	}
+}

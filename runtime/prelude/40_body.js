@@ -1,13 +1,14 @@
 // Request and Response, with workerd's defaults (content-type of string and JSON bodies, status checks).
 function extractBody(body) {
   if (body == null) return { body: null, type: null };
-  if (typeof body === "string") return { body: new TextEncoder().encode(body), type: "text/plain;charset=UTF-8" };
+  // A string stays a string until something needs its bytes: Go encodes it on the way out.
+  if (typeof body === "string") return { body, type: "text/plain;charset=UTF-8" };
   if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return { body: new Uint8Array(bytesOf(body)), type: null };
-  if (body instanceof URLSearchParams) return { body: new TextEncoder().encode(body.toString()), type: "application/x-www-form-urlencoded;charset=UTF-8" };
+  if (body instanceof URLSearchParams) return { body: body.toString(), type: "application/x-www-form-urlencoded;charset=UTF-8" };
   if (body instanceof ReadableStream) return { body, type: null };
   if (body instanceof Blob) return { body: body._bytes.slice(), type: body.type || null };
   if (body instanceof FormData) return multipartEncode(body);
-  return { body: new TextEncoder().encode(String(body)), type: "text/plain;charset=UTF-8" };
+  return { body: String(body), type: "text/plain;charset=UTF-8" };
 }
 
 
@@ -21,7 +22,7 @@ class Body {
   get body() {
     if (this._body === null) return null;
     if (this._body instanceof ReadableStream) return this._body;
-    const bytes = this._body;
+    const bytes = typeof this._body === "string" ? new TextEncoder().encode(this._body) : this._body;
     this._body = new ReadableStream({ type: "bytes", start(c) { if (bytes.byteLength) c.enqueue(bytes); c.close(); } });
     return this._body;
   }
@@ -33,7 +34,7 @@ class Body {
     if (this._body instanceof ReadableStream) {
       return readWhole(this._body);
     }
-    return this._body;
+    return typeof this._body === "string" ? new TextEncoder().encode(this._body) : this._body;
   }
   async arrayBuffer() { return wholeBuffer(await this._bytes()); }
   async bytes() { return new Uint8Array(await this.arrayBuffer()); }
@@ -58,6 +59,7 @@ class Body {
       return b;
     }
     const bytes = this._body; // a copy: arrayBuffer() may hand either clone's buffer to the script
+    if (typeof bytes === "string") return bytes;
     return bytes && new Uint8Array(__weft.copyBytes(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }
 }

@@ -43,7 +43,7 @@ function outgoingBody(req) {
     return { bodyHandle: handle };
   }
   req._used = true;
-  if (!(req._body instanceof ReadableStream)) return { body: wholeBuffer(req._body) };
+  if (!(req._body instanceof ReadableStream)) return { body: typeof req._body === "string" ? req._body : wholeBuffer(req._body) };
   if (req._body._locked) throw new TypeError("Body has already been used. It can only be used once.");
   const pipe = __weft.bodyPipe();
   const reader = req._body.getReader();
@@ -184,7 +184,7 @@ function exportResponse(res, stream) {
   if (!(res._body instanceof ReadableStream)) {
     if (res._used) throw new TypeError("Body has already been used. It can only be used once.");
     res._used = true;
-    out.body = wholeBuffer(res._body);
+    out.body = typeof res._body === "string" ? res._body : wholeBuffer(res._body);
     return out;
   }
   if (!stream) return res._bytes().then((b) => { out.body = wholeBuffer(b); return out; });
