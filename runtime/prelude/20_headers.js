@@ -6,9 +6,12 @@ function normName(name) {
   if (!headerNameRe.test(name)) throw new TypeError(`Invalid header name: "${name}"`);
   return name.toLowerCase();
 }
+// Regular expressions live here, not in the functions: a literal is a new object each time it runs.
+const headerSpaceRe = /^[\t\n\r ]+|[\t\n\r ]+$/g;
+const badValueRe = /[\0\r\n]/;
 function normValue(value) {
-  value = String(value).replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "");
-  if (/[\0\r\n]/.test(value)) throw new TypeError("Invalid header value.");
+  value = String(value).replace(headerSpaceRe, "");
+  if (badValueRe.test(value)) throw new TypeError("Invalid header value.");
   return value;
 }
 class Headers {

@@ -17,7 +17,7 @@ class Body {
     const { body: b, type } = extractBody(body);
     this._body = b;
     this._used = false;
-    if (type && !headers.has("content-type")) headers.set("content-type", type);
+    if (type && !headers._map.has("content-type")) headers._map.set("content-type", [type]);
   }
   get body() {
     if (this._body === null) return null;
