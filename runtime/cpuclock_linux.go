@@ -2,7 +2,6 @@ package runtime
 
 import (
 	goruntime "runtime"
-	"sync"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -11,15 +10,17 @@ import (
 // cpuClock measures what one run of JavaScript costs, so a request is charged for what it runs and
 // not for time the machine spent on other requests. Reading a thread's CPU clock is a system call
 // (over a microsecond on a VM) and most runs last a few microseconds, so the clock is read only
-// once a run outlasts its first sample (the watchdog takes it): until then a run is charged its
-// wall time, which bounds its CPU time from above; after it, the thread's CPU time.
+// once a run outlasts its first sample (the watchdog takes it after cpuSampleAfter): until then a
+// run is charged its wall time, at most cpuSampleAfter; after it, the thread's CPU time. On an
+// overloaded machine the sample comes late and the wall time before it may be mostly waiting, so
+// that window is capped: a run may go uncharged for a late timer's delay, but a healthy request is
+// never failed for time it spent descheduled.
 type cpuClock struct {
 	clock int32 // the thread's CPU-time clock, readable from other goroutines
 	start time.Time
 
-	mu           sync.Mutex
 	sampled      bool
-	wallAtSample time.Duration
+	beforeSample time.Duration // the wall time charged for the run up to the sample
 	cpuAtSample  time.Duration
 }
 
@@ -38,26 +39,26 @@ func (c *cpuClock) read() time.Duration {
 	return time.Duration(ts.Nano())
 }
 
+// charged is the time charged so far: wall time before the sample, CPU time after it.
+func (c *cpuClock) charged() time.Duration {
+	if !c.sampled {
+		return min(time.Since(c.start), cpuSampleAfter)
+	}
+	return c.beforeSample + c.read() - c.cpuAtSample
+}
+
 // elapsed is the time charged so far; any goroutine may ask, and the first to ask takes the sample.
 func (c *cpuClock) elapsed() time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	if !c.sampled {
 		c.sampled = true
-		c.wallAtSample, c.cpuAtSample = time.Since(c.start), c.read()
-		return c.wallAtSample
+		c.beforeSample, c.cpuAtSample = min(time.Since(c.start), cpuSampleAfter), c.read()
 	}
-	return c.wallAtSample + c.read() - c.cpuAtSample
+	return c.charged()
 }
 
 // stop unpins the goroutine and returns the time charged for the run.
 func (c *cpuClock) stop() time.Duration {
-	c.mu.Lock()
-	d := time.Since(c.start)
-	if c.sampled {
-		d = c.wallAtSample + c.read() - c.cpuAtSample
-	}
-	c.mu.Unlock()
+	d := c.charged()
 	goruntime.UnlockOSThread()
 	return d
 }

@@ -173,7 +173,9 @@ func (in *instance) runJS(f func() error) (err error) {
 		}
 		in.interrupt(errCPULimit)
 	}
-	t = time.AfterFunc(min(remaining, cpuSampleAfter), check) // the first check samples the CPU clock
+	mu.Lock() // the first check (it samples the CPU clock) may fire before AfterFunc returns
+	t = time.AfterFunc(min(remaining, cpuSampleAfter), check)
+	mu.Unlock()
 	defer func() {
 		mu.Lock()
 		done = true

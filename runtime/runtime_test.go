@@ -457,7 +457,7 @@ func TestDueTimersRunInDeadlineOrder(t *testing.T) {
 // goroutines, and a late check would charge their time to a later request on the same runtime.
 func TestWatchdogEndsWithItsRun(t *testing.T) {
 	e := newTestEngine()
-	w := e.load(t, "busy", `export default { fetch() { let s = 0; for (let i = 0; i < 20000; i++) s += i; return new Response(String(s)) } }`, nil)
+	w := e.load(t, "busy", `export default { fetch() { let s = 0; for (let i = 0; i < 10000; i++) s += i; return new Response(String(s)) } }`, func(s *WorkerSpec) { s.CPULimit = raceSlowdown * 50 * time.Millisecond })
 	var wg sync.WaitGroup
 	failures := make(chan string, 8)
 	for g := 0; g < 2*goruntime.GOMAXPROCS(0); g++ {
