@@ -24,27 +24,29 @@ function sendable(input, init) {
 
 // outgoingInit is what Go needs of a request it sends: method, URL, header pairs and body.
 function outgoingInit(req, redirect) {
-  const init = { method: req.method, url: req.url, headers: req._headerPairs(), redirect };
-  const body = outgoingBody(req);
-  if (body.bodyHandle !== undefined) init.bodyHandle = body.bodyHandle;
-  else init.body = body.body;
+  const init = { method: req.method, url: req.url, headers: req._headerPairs(), redirect, body: null };
+  setOutgoingBody(req, init);
   return init;
 }
 
-// outgoingBody is a request's body for Go: an untouched Go body passes through as its handle; the
+// setOutgoingBody gives Go a request's body: an untouched Go body passes through as its handle; the
 // script's own stream is pumped into a pipe chunk by chunk as the request sends it (each write waits
-// for the reader, so memory stays at one chunk); bytes go as they are.
-function outgoingBody(req) {
-  if (req._body === null) return { body: null };
-  if (req.bodyUsed) throw new TypeError("Body has already been used. It can only be used once.");
-  const handle = passableHandle(req._body);
-  if (handle !== undefined) {
-    req._used = true;
-    return { bodyHandle: handle };
+// for the reader, so memory stays at one chunk); bytes and strings go as they are.
+function setOutgoingBody(req, init) {
+  if (req._body === null) return;
+  if (req.bodyUsed || (req._body instanceof ReadableStream && req._body._locked)) {
+    throw new TypeError("Body has already been used. It can only be used once.");
   }
   req._used = true;
-  if (!(req._body instanceof ReadableStream)) return { body: typeof req._body === "string" ? req._body : wholeBuffer(req._body) };
-  if (req._body._locked) throw new TypeError("Body has already been used. It can only be used once.");
+  const handle = passableHandle(req._body);
+  if (handle !== undefined) {
+    init.bodyHandle = handle;
+    return;
+  }
+  if (!(req._body instanceof ReadableStream)) {
+    init.body = typeof req._body === "string" ? req._body : wholeBuffer(req._body);
+    return;
+  }
   const pipe = __weft.bodyPipe();
   const reader = req._body.getReader();
   (async () => {
@@ -60,7 +62,7 @@ function outgoingBody(req) {
       reader.cancel(err).catch(() => {});
     }
   })();
-  return { bodyHandle: pipe };
+  init.bodyHandle = pipe;
 }
 
 // incomingBody is a Go response's body: a stream, or bytes Go already had whole.
