@@ -365,18 +365,12 @@ func (n *natives) async(do func() (*http.Response, error)) *goja.Promise {
 				reject(in.vm.NewTypeError(fmt.Sprintf("fetch failed: %v", err)))
 				return
 			}
-			headers := make([]any, 0, len(res.Header))
-			for k, vs := range res.Header {
-				for _, v := range vs {
-					headers = append(headers, []any{strings.ToLower(k), v})
-				}
-			}
 			url := ""
 			if res.Request != nil {
 				url = res.Request.URL.String()
 			}
 			out := map[string]any{"status": res.StatusCode, "statusText": strings.TrimSpace(strings.TrimPrefix(res.Status, fmt.Sprint(res.StatusCode))),
-				"headers": headers, "url": url}
+				"headers": headerArray(in.vm, res.Header, ""), "url": url}
 			if whole, ok := res.Body.(*wholeBody); ok {
 				out["body"] = in.vm.NewArrayBuffer(whole.bytes) // a service binding's buffered answer: no stream needed
 			} else {

@@ -116,14 +116,7 @@ func (w *Worker) envValue(vm *goja.Runtime) goja.Value {
 // requestInit is the incoming request as the prelude's Request constructor takes it: a body read
 // already, or a Go body the script reads as a stream.
 func (in *instance) requestInit(r *http.Request, body []byte, stream io.ReadCloser) goja.Value {
-	headers := make([]any, 0, len(r.Header)+1)
-	headers = append(headers, []any{"host", r.Host})
-	for k, vs := range r.Header {
-		for _, v := range vs {
-			headers = append(headers, []any{strings.ToLower(k), v})
-		}
-	}
-	init := map[string]any{"method": r.Method, "url": requestURL(r), "headers": headers, "cf": in.w.engine.requestCF(r)}
+	init := map[string]any{"method": r.Method, "url": requestURL(r), "headers": headerArray(in.vm, r.Header, r.Host), "cf": in.w.engine.requestCF(r)}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		if stream != nil {
 			init["bodyHandle"] = in.natives.openBody(stream)
@@ -169,21 +162,38 @@ func (in *instance) exportResponse(v goja.Value) (*response, error) {
 	return res, nil
 }
 
-// headerList reads the [[name, value], ...] list the prelude hands Go: exported as it is rather than
-// through ExportTo, whose reflection cost a tenth of a service-binding hop.
+// headerArray is the flat [name, value, name, value, …] list the prelude builds Headers from, as a
+// JavaScript array: a Go slice would be wrapped anew on every element the script reads. A non-empty
+// host comes first, as the Host header Go keeps apart.
+func headerArray(vm *goja.Runtime, h http.Header, host string) *goja.Object {
+	n := 0
+	for _, vs := range h {
+		n += len(vs)
+	}
+	list := make([]any, 0, 2*n+2)
+	if host != "" {
+		list = append(list, "host", host)
+	}
+	for k, vs := range h {
+		name := strings.ToLower(k)
+		for _, v := range vs {
+			list = append(list, name, v)
+		}
+	}
+	return vm.NewArray(list...)
+}
+
+// headerList reads the flat [name, value, …] list the prelude hands Go: exported as it is rather
+// than through ExportTo, whose reflection cost a tenth of a service-binding hop.
 func headerList(v goja.Value) ([][2]string, error) {
 	list, ok := v.Export().([]any)
-	if !ok {
-		return nil, fmt.Errorf("headers: want a list of [name, value] pairs")
+	if !ok || len(list)%2 != 0 {
+		return nil, fmt.Errorf("headers: want a flat list of names and values")
 	}
-	out := make([][2]string, len(list))
-	for i, p := range list {
-		kv, ok := p.([]any)
-		if !ok || len(kv) != 2 {
-			return nil, fmt.Errorf("headers: pair %d is not [name, value]", i)
-		}
-		name, ok1 := kv[0].(string)
-		value, ok2 := kv[1].(string)
+	out := make([][2]string, len(list)/2)
+	for i := range out {
+		name, ok1 := list[2*i].(string)
+		value, ok2 := list[2*i+1].(string)
 		if !ok1 || !ok2 {
 			return nil, fmt.Errorf("headers: pair %d is not two strings", i)
 		}

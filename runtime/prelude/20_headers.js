@@ -39,16 +39,25 @@ class Headers {
   getAll(name) { return (this._map.get(normName(name)) || []).slice(); }
   getSetCookie() { return (this._map.get("set-cookie") || []).slice(); }
   has(name) { return this._map.has(normName(name)); }
-  // _pairs is the sorted [name, value] list iteration walks; an array, not a generator: goja's
-  // generators are slow and every response's headers are read this way.
-  _pairs() {
+  // _list is the flat [name, value, name, value, …] list Go reads, sorted by name with set-cookie
+  // kept apart. It uses no iterators or spreads: in goja each step of one allocates an object, and
+  // every response's headers are read this way.
+  _list() {
+    const keys = [];
+    this._map.forEach((_, k) => keys.push(k));
+    if (keys.length > 1) keys.sort();
     const out = [];
-    const keys = [...this._map.keys()].sort();
-    for (const k of keys) {
-      const vs = this._map.get(k);
-      if (k === "set-cookie") for (const v of vs) out.push([k, v]);
-      else out.push([k, vs.length === 1 ? vs[0] : vs.join(", ")]);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i], vs = this._map.get(k);
+      if (k === "set-cookie") for (let j = 0; j < vs.length; j++) out.push(k, vs[j]);
+      else out.push(k, vs.length === 1 ? vs[0] : vs.join(", "));
     }
+    return out;
+  }
+  // _pairs is the [name, value] list iteration walks.
+  _pairs() {
+    const list = this._list(), out = [];
+    for (let i = 0; i < list.length; i += 2) out.push([list[i], list[i + 1]]);
     return out;
   }
   entries() { return this._pairs()[Symbol.iterator](); }
@@ -56,12 +65,12 @@ class Headers {
   values() { return this._pairs().map((p) => p[1])[Symbol.iterator](); }
   forEach(fn, thisArg) { for (const [k, v] of this._pairs()) fn.call(thisArg, v, k, this); }
   [Symbol.iterator]() { return this.entries(); }
-  // _trusted builds Headers from pairs Go already validated and lowercased (an incoming request's).
-  static _trusted(pairs) {
-    const h = new Headers();
-    for (const [k, v] of pairs) {
-      const vs = h._map.get(k);
-      if (vs) vs.push(v); else h._map.set(k, [v]);
+  // _trusted builds Headers from a flat list Go already validated and lowercased.
+  static _trusted(list) {
+    const h = new Headers(), m = h._map;
+    for (let i = 0; i < list.length; i += 2) {
+      const k = list[i], vs = m.get(k);
+      if (vs) vs.push(list[i + 1]); else m.set(k, [list[i + 1]]);
     }
     return h;
   }

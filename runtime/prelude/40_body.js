@@ -26,6 +26,8 @@ class Body {
     this._body = new ReadableStream({ type: "bytes", start(c) { if (bytes.byteLength) c.enqueue(bytes); c.close(); } });
     return this._body;
   }
+  // _headerList is the flat header list Go reads when the request or response is sent on.
+  _headerList() { return this.headers._list(); }
   get bodyUsed() { return this._used || (this._body instanceof ReadableStream && !!this._body._disturbed); }
   async _bytes() {
     if (this.bodyUsed) throw new TypeError("Body has already been used. It can only be used once. Use tee() first if you need to read it twice.");
@@ -95,7 +97,6 @@ class Request extends Body {
     this._initBody(body, this.headers);
   }
   clone() { return new Request(this); }
-  _headerPairs() { return this.headers._pairs(); }
 }
 
 class Response extends Body {

@@ -67,7 +67,7 @@ class DurableObjectId {
 async function durableFetch(binding, id, input, init) {
   const req = sendable(input, init);
   const body = req._body === null ? null : wholeBuffer(await req._bytes());
-  const res = await __weft.doFetch(binding, id._hex, id.name === undefined ? "" : id.name, { method: req.method, url: req.url, headers: req._headerPairs(), body });
+  const res = await __weft.doFetch(binding, id._hex, id.name === undefined ? "" : id.name, { method: req.method, url: req.url, headers: req._headerList(), body });
   return goResponse(res);
 }
 
@@ -207,7 +207,7 @@ function durableHost(Cls, className, hex, name, env) {
     async fetch(init) {
       await ready();
       if (typeof obj.fetch !== "function") throw new Error(`Durable Object class ${className} has no fetch() handler`);
-      const request = new Request(init.url, { method: init.method, headers: init.headers, body: init.body });
+      const request = new Request(init.url, { method: init.method, headers: Headers._trusted(init.headers), body: init.body });
       return exportResponse(await obj.fetch(request));
     },
     async call(method, args) {

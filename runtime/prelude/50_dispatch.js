@@ -24,7 +24,7 @@ function sendable(input, init) {
 
 // outgoingInit is what Go needs of a request it sends: method, URL, header pairs and body.
 function outgoingInit(req, redirect) {
-  const init = { method: req.method, url: req.url, headers: req._headerPairs(), redirect, body: null };
+  const init = { method: req.method, url: req.url, headers: req._headerList(), redirect, body: null };
   setOutgoingBody(req, init);
   return init;
 }
@@ -75,13 +75,28 @@ function incomingBody(res) {
   return res.body ? new Uint8Array(res.body) : null;
 }
 
+// Requests and Responses made from what Go parsed keep Go's flat header list and build Headers on
+// first use; sent on untouched (a service binding passing its request or answer along), the list
+// goes back to Go as it came.
+const goHeaders = {
+  headers: {
+    enumerable: true, configurable: true,
+    get() { return this._h || (this._h = Headers._trusted(this._goHeaders)); },
+    set(v) { this._h = v; },
+  },
+  _headerList: { value() { return this._h ? this._h._list() : this._goHeaders; } },
+};
+const goRequestProto = Object.create(Request.prototype, goHeaders);
+const goResponseProto = Object.create(Response.prototype, goHeaders);
+
 // goResponse is the Response for an answer Go received (fetch, a service binding, a Durable
 // Object): status and headers were checked where the answer was made, so they are not again.
 function goResponse(res) {
-  const r = Object.create(Response.prototype);
+  const r = Object.create(goResponseProto);
   r.status = res.status;
   r.statusText = res.statusText || "";
-  r.headers = Headers._trusted(res.headers);
+  r._goHeaders = res.headers;
+  r._h = null;
   r.type = "default";
   r.url = "";
   r.redirected = false;
@@ -155,15 +170,9 @@ function makeEnv(desc) {
 // URL is absolute and the headers valid and lowercase, and Headers are built on first use.
 function incomingRequest(init) {
   const method = checkedMethod(init.method);
-  const r = Object.create(Request.prototype);
-  let headers = null;
-  Object.defineProperty(r, "headers", {
-    enumerable: true, configurable: true,
-    get() { return headers || (headers = Headers._trusted(init.headers)); },
-    set(v) { headers = v; },
-  });
-  // Sent on unread (a service binding passing its request along), the headers go back as Go gave them.
-  Object.defineProperty(r, "_headerPairs", { value: () => (headers ? headers._pairs() : init.headers) });
+  const r = Object.create(goRequestProto);
+  r._goHeaders = init.headers;
+  r._h = null;
   r.url = init.url;
   r.method = method;
   r.redirect = "manual";
@@ -181,7 +190,7 @@ function incomingRequest(init) {
 function exportResponse(res, stream) {
   if (!(res instanceof Response)) throw new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'.");
   if (res.type === "error") throw new TypeError("Return value from serve handler must not be an error response (like Response.error())");
-  const out = { status: res.status, statusText: res.statusText, headers: res.headers._pairs(), body: null };
+  const out = { status: res.status, statusText: res.statusText, headers: res._headerList(), body: null };
   if (res._body === null) return out;
   if (!(res._body instanceof ReadableStream)) {
     if (res._used) throw new TypeError("Body has already been used. It can only be used once.");
