@@ -16,7 +16,6 @@ class Body {
   _initBody(body, headers) {
     const { body: b, type } = extractBody(body);
     this._body = b;
-    this._used = false;
     if (type && !headers._map.has("content-type")) headers._map.set("content-type", [type]);
   }
   get body() {
@@ -75,6 +74,7 @@ const knownMethods = new Set([...standardMethods, "PATCH", "PURGE", "TRACE", "CO
 
 // checkedMethod normalises a method as fetch does and refuses one workerd's HTTP layer does not know.
 function checkedMethod(method) {
+  if (knownMethods.has(method)) return method;
   if (standardMethods.includes(method.toUpperCase())) method = method.toUpperCase();
   if (!tokenRe.test(method) || !knownMethods.has(method)) throw new TypeError(`Invalid HTTP method string: ${method}`);
   return method;
@@ -89,9 +89,12 @@ class Request extends Body {
     method = checkedMethod(method);
     this.method = method;
     this.headers = new Headers(init.headers !== undefined ? init.headers : src ? src.headers : undefined);
-    this.redirect = init.redirect || (src ? src.redirect : "follow");
-    this.signal = init.signal || (src ? src.signal : null);
-    this.cf = init.cf || (src ? src.cf : undefined);
+    const redirect = init.redirect || (src ? src.redirect : "follow");
+    if (redirect !== "follow") this.redirect = redirect;
+    const signal = init.signal || (src ? src.signal : null);
+    if (signal !== null) this.signal = signal;
+    const cf = init.cf || (src ? src.cf : undefined);
+    if (cf !== undefined) this.cf = cf;
     let body = init.body !== undefined ? init.body : src ? src._cloneBody() : null;
     if (body != null && (method === "GET" || method === "HEAD")) throw new TypeError("Request with a GET or HEAD method cannot have a body.");
     this._initBody(body, this.headers);
@@ -106,13 +109,10 @@ class Response extends Body {
     if (!Number.isInteger(status) || status < 101 || status > 599) throw new RangeError("Responses may only be constructed with status codes in the range 200 to 599, inclusive.");
     if (body != null && nullBodyStatus.includes(status)) throw new TypeError("Response with null body status (101, 204, 205, or 304) cannot have a body.");
     this.status = status;
-    this.statusText = init.statusText === undefined ? "" : String(init.statusText);
+    if (init.statusText !== undefined) this.statusText = String(init.statusText);
     this.headers = new Headers(init.headers);
-    this.type = "default";
-    this.url = "";
-    this.redirected = false;
-    this.webSocket = init.webSocket || null;
-    this.cf = init.cf;
+    if (init.webSocket) this.webSocket = init.webSocket;
+    if (init.cf !== undefined) this.cf = init.cf;
     this._initBody(body, this.headers);
   }
   get ok() { return this.status >= 200 && this.status < 300; }
@@ -141,5 +141,14 @@ class Response extends Body {
     return r;
   }
 }
+// Fields most instances leave at their default live once on the prototype: goja keeps each object's
+// own properties in a map and a name list that reallocate as they grow, so every own property a
+// request or response does without saves allocations. Assigning one makes it the instance's own.
+function protoDefaults(proto, fields) {
+  for (const k of Object.keys(fields)) Object.defineProperty(proto, k, { value: fields[k], writable: true, configurable: true });
+}
+protoDefaults(Body.prototype, { _used: false });
+protoDefaults(Request.prototype, { redirect: "follow", signal: null, cf: undefined });
+protoDefaults(Response.prototype, { statusText: "", type: "default", url: "", redirected: false, webSocket: null, cf: undefined });
 define("Request", Request);
 define("Response", Response);

@@ -10,8 +10,8 @@ async function fetchImpl(input, init) {
   }
   const res = await pending;
   const r = goResponse(res);
-  r.url = res.url;
-  r.redirected = res.url !== "" && res.url !== req.url;
+  if (res.url !== "") r.url = res.url;
+  if (res.url !== "" && res.url !== req.url) r.redirected = true;
   return r;
 }
 define("fetch", (input, init) => fetchImpl(input, init));
@@ -88,22 +88,17 @@ const goHeaders = {
 };
 const goRequestProto = Object.create(Request.prototype, goHeaders);
 const goResponseProto = Object.create(Response.prototype, goHeaders);
+protoDefaults(goRequestProto, { _h: null, redirect: "manual" });
+protoDefaults(goResponseProto, { _h: null });
 
 // goResponse is the Response for an answer Go received (fetch, a service binding, a Durable
 // Object): status and headers were checked where the answer was made, so they are not again.
 function goResponse(res) {
   const r = Object.create(goResponseProto);
   r.status = res.status;
-  r.statusText = res.statusText || "";
+  if (res.statusText) r.statusText = res.statusText;
   r._goHeaders = res.headers;
-  r._h = null;
-  r.type = "default";
-  r.url = "";
-  r.redirected = false;
-  r.webSocket = null;
-  r.cf = undefined;
   r._body = incomingBody(res);
-  r._used = false;
   return r;
 }
 
@@ -172,13 +167,9 @@ function incomingRequest(init) {
   const method = checkedMethod(init.method);
   const r = Object.create(goRequestProto);
   r._goHeaders = init.headers;
-  r._h = null;
   r.url = init.url;
   r.method = method;
-  r.redirect = "manual";
-  r.signal = null;
   r.cf = init.cf;
-  r._used = false;
   r._body = init.bodyHandle !== undefined ? nativeStream(init.bodyHandle) : init.body ? new Uint8Array(init.body) : null;
   return r;
 }
