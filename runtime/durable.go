@@ -356,7 +356,8 @@ func (n *natives) durableNatives(set func(string, any)) {
 		return objectID(hostNS, name)
 	})
 	set("doNewId", newObjectID)
-	set("doFetch", func(binding, id, name string, init *goja.Object) *goja.Promise {
+	set("doFetch", func(c goja.FunctionCall) goja.Value { // direct form: no reflection per call
+		binding, id, name, init := c.Argument(0).String(), c.Argument(1).String(), c.Argument(2).String(), c.Argument(3).ToObject(n.in.vm)
 		hostNS, class := n.durableTarget(binding)
 		e, caller := n.in.w.engine, n.in.w
 		o := e.durableObject(hostNS, class, id, name)
@@ -365,7 +366,7 @@ func (n *natives) durableNatives(set func(string, any)) {
 			n.throw(err.Error())
 		}
 		req, _ := n.request(init)
-		return n.async(func() (*http.Response, error) { return e.durableFetch(ctx, o, caller, req) })
+		return n.in.vm.ToValue(n.async(func() (*http.Response, error) { return e.durableFetch(ctx, o, caller, req) }))
 	})
 	set("doCall", func(binding, id, name, method, args string) *goja.Promise {
 		hostNS, class := n.durableTarget(binding)
