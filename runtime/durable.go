@@ -234,7 +234,7 @@ func (e *Engine) durableFetch(ctx context.Context, o *durableObject, caller *Wor
 	go func() {
 		err := e.enter(ctx, o, caller, func(api *goja.Object) (goja.Value, error) {
 			fetch, _ := goja.AssertFunction(api.Get("fetch"))
-			return fetch(api, o.in.requestInit(req, body, nil))
+			return fetch(api, o.in.requestArgs(req, body, nil)...)
 		}, func(in *instance, v goja.Value) error {
 			res, err := in.exportResponse(v)
 			answered <- answer{res, err}

@@ -113,18 +113,22 @@ func (w *Worker) envValue(vm *goja.Runtime) goja.Value {
 	return vm.ToValue(map[string]any{"vars": vars, "bindings": bindings, "version": version})
 }
 
-// requestInit is the incoming request as the prelude's Request constructor takes it: a body read
-// already, or a Go body the script reads as a stream.
-func (in *instance) requestInit(r *http.Request, body []byte, stream io.ReadCloser) goja.Value {
-	init := map[string]any{"method": r.Method, "url": requestURL(r), "headers": headerArray(in.vm, r.Header, r.Host), "cf": in.w.engine.requestCF(r)}
+// requestArgs are the incoming request as the prelude's handlers take it, passed as arguments rather
+// than an object whose every field goja would convert on each read: method, URL, the flat header
+// list, cf, and the body — bytes read already (an ArrayBuffer), or a handle to a Go body the script
+// reads as a stream.
+func (in *instance) requestArgs(r *http.Request, body []byte, stream io.ReadCloser) []goja.Value {
+	vm := in.vm
+	args := []goja.Value{vm.ToValue(r.Method), vm.ToValue(requestURL(r)), headerArray(vm, r.Header, r.Host),
+		vm.ToValue(in.w.engine.requestCF(r)), goja.Undefined(), goja.Undefined()}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		if stream != nil {
-			init["bodyHandle"] = in.natives.openBody(stream)
+			args[5] = vm.ToValue(in.natives.openBody(stream))
 		} else if body != nil {
-			init["body"] = in.vm.NewArrayBuffer(body)
+			args[4] = vm.ToValue(vm.NewArrayBuffer(body))
 		}
 	}
-	return in.vm.ToValue(init)
+	return args
 }
 
 // exportResponse reads the prelude's exported response: {status, headers: [[k, v]], and a body that

@@ -117,7 +117,7 @@ func (w *Worker) run(ctx context.Context, r *http.Request) (*response, error) {
 	ctx, stop := context.WithCancel(ctx)
 	gen := in.begin(ctx, w.spec.CPULimit)
 	res, err := in.callAndAwait(gen, w.spec.WallLimit, func() (goja.Value, error) {
-		return in.handle(goja.Undefined(), in.requestInit(r, body, stream))
+		return in.handle(goja.Undefined(), in.requestArgs(r, body, stream)...)
 	})
 	var out *response
 	if err == nil {

@@ -204,10 +204,10 @@ function durableHost(Cls, className, hex, name, env) {
   const obj = new Cls(state, env);
   const ready = () => Promise.all(blockers);
   return {
-    async fetch(init) {
+    async fetch(method, url, headers, cf, body) { // as Go's requestArgs
       await ready();
       if (typeof obj.fetch !== "function") throw new Error(`Durable Object class ${className} has no fetch() handler`);
-      const request = new Request(init.url, { method: init.method, headers: Headers._trusted(init.headers), body: init.body });
+      const request = new Request(url, { method, headers: Headers._trusted(headers), body });
       return exportResponse(await obj.fetch(request));
     },
     async call(method, args) {

@@ -163,14 +163,13 @@ function makeEnv(desc) {
 
 // incomingRequest makes the Request a handler receives without re-validating what Go parsed: the
 // URL is absolute and the headers valid and lowercase, and Headers are built on first use.
-function incomingRequest(init) {
-  const method = checkedMethod(init.method);
+function incomingRequest(method, url, headers, cf, body, bodyHandle) {
   const r = Object.create(goRequestProto);
-  r._goHeaders = init.headers;
-  r.url = init.url;
-  r.method = method;
-  r.cf = init.cf;
-  r._body = init.bodyHandle !== undefined ? nativeStream(init.bodyHandle) : init.body ? new Uint8Array(init.body) : null;
+  r._goHeaders = headers;
+  r.url = url;
+  r.method = checkedMethod(method);
+  r.cf = cf;
+  r._body = bodyHandle !== undefined ? nativeStream(bodyHandle) : body ? new Uint8Array(body) : null;
   return r;
 }
 
@@ -232,9 +231,9 @@ G.__weft_setup = function (format, envDesc) {
     },
     // handle answers with the exported response, or a promise of it when the handler's answer is a
     // promise: a plain async function and its awaits would cost promise jobs on every request.
-    handle(init) {
+    handle(method, url, headers, cf, body, bodyHandle) { // as Go's requestArgs
       waits = [];
-      const request = incomingRequest(init);
+      const request = incomingRequest(method, url, headers, cf, body, bodyHandle);
       let res;
       if (format === "modules") {
         const h = typeof handler === "function" ? new handler(ctx, env) : handler;
