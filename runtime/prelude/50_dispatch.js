@@ -8,10 +8,10 @@ async function fetchImpl(input, init) {
     // An abort settles the fetch at once; the connection's late answer is dropped.
     pending = Promise.race([pending, new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }))]);
   }
-  const res = await pending;
-  const r = goResponse(res);
-  if (res.url !== "") r.url = res.url;
-  if (res.url !== "" && res.url !== req.url) r.redirected = true;
+  const answer = await pending;
+  const r = goResponse(answer), url = answer[5];
+  if (url !== "") r.url = url;
+  if (url !== "" && url !== req.url) r.redirected = true;
   return r;
 }
 define("fetch", (input, init) => fetchImpl(input, init));
@@ -65,14 +65,14 @@ function setOutgoingBody(req, init) {
   init.bodyHandle = pipe;
 }
 
-// incomingBody is a Go response's body: a stream, or bytes Go already had whole.
-function incomingBody(res) {
-  if (nullBodyStatus.includes(res.status)) {
-    if (res.bodyHandle !== undefined) __weft.bodyClose(res.bodyHandle);
+// incomingBody is a Go answer's body: a stream, or bytes Go already had whole.
+function incomingBody(status, body, bodyHandle) {
+  if (nullBodyStatus.includes(status)) {
+    if (bodyHandle !== undefined) __weft.bodyClose(bodyHandle);
     return null;
   }
-  if (res.bodyHandle !== undefined) return nativeStream(res.bodyHandle);
-  return res.body ? new Uint8Array(res.body) : null;
+  if (bodyHandle !== undefined) return nativeStream(bodyHandle);
+  return body ? new Uint8Array(body) : null;
 }
 
 // Requests and Responses made from what Go parsed keep Go's flat header list and build Headers on
@@ -92,13 +92,14 @@ protoDefaults(goRequestProto, { _h: null, redirect: "manual" });
 protoDefaults(goResponseProto, { _h: null });
 
 // goResponse is the Response for an answer Go received (fetch, a service binding, a Durable
-// Object): status and headers were checked where the answer was made, so they are not again.
-function goResponse(res) {
+// Object), given as [status, statusText, headers, body, bodyHandle, url] (natives.async): status
+// and headers were checked where the answer was made, so they are not again.
+function goResponse(answer) {
   const r = Object.create(goResponseProto);
-  r.status = res.status;
-  if (res.statusText) r.statusText = res.statusText;
-  r._goHeaders = res.headers;
-  r._body = incomingBody(res);
+  r.status = answer[0];
+  if (answer[1]) r.statusText = answer[1];
+  r._goHeaders = answer[2];
+  r._body = incomingBody(answer[0], answer[3], answer[4]);
   return r;
 }
 
