@@ -27,7 +27,7 @@ type testServer struct {
 	gw             *Gateway
 }
 
-func newTestServer(t *testing.T) *testServer {
+func newTestServer(t testing.TB) *testServer {
 	t.Helper()
 	db, err := models.OpenDB(filepath.Join(t.TempDir(), "weft.db"))
 	if err != nil {
@@ -57,12 +57,12 @@ func newTestServer(t *testing.T) *testServer {
 }
 
 // call sends a JSON request to the API and decodes the JSON answer.
-func (ts *testServer) call(t *testing.T, method, path string, body any) (int, map[string]any) {
+func (ts *testServer) call(t testing.TB, method, path string, body any) (int, map[string]any) {
 	t.Helper()
 	return ts.callWith(t, testToken, method, path, body)
 }
 
-func (ts *testServer) callWith(t *testing.T, token, method, path string, body any) (int, map[string]any) {
+func (ts *testServer) callWith(t testing.TB, token, method, path string, body any) (int, map[string]any) {
 	t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
