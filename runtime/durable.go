@@ -399,10 +399,31 @@ func (n *natives) storageNatives(set func(string, any)) {
 			n.throw("Durable Object storage operation failed: " + models.ErrorMessage(err))
 		}
 	}
+	cache := &n.storage
 	set("doGet", func(keys []string) map[string]string {
 		store, o := self()
-		out, err := store.DOGet(n.in.ctx, o.ns, o.id, keys)
+		out := make(map[string]string, len(keys))
+		var missing []string
+		for _, k := range keys {
+			if v, known := cache.get(k); !known {
+				missing = append(missing, k)
+			} else if v != nil {
+				out[k] = *v
+			}
+		}
+		if len(missing) == 0 {
+			return out
+		}
+		got, err := store.DOGet(n.in.ctx, o.ns, o.id, missing)
 		check(err)
+		for _, k := range missing {
+			if v, ok := got[k]; ok {
+				out[k] = v
+				cache.set(k, &v)
+			} else {
+				cache.set(k, nil)
+			}
+		}
 		return out
 	})
 	set("doPut", func(entries map[string]string) {
@@ -415,11 +436,26 @@ func (n *natives) storageNatives(set func(string, any)) {
 				n.throw(fmt.Sprintf("Values cannot be larger than 131072 bytes. A value of size %d was provided.", len(v)))
 			}
 		}
-		check(store.DOPut(n.in.ctx, o.ns, o.id, entries))
+		err := store.DOPut(n.in.ctx, o.ns, o.id, entries)
+		for k, v := range entries {
+			if err != nil {
+				cache.drop(k)
+			} else {
+				cache.set(k, &v)
+			}
+		}
+		check(err)
 	})
 	set("doDelete", func(keys []string) int {
 		store, o := self()
 		c, err := store.DODelete(n.in.ctx, o.ns, o.id, keys)
+		for _, k := range keys {
+			if err != nil {
+				cache.drop(k)
+			} else {
+				cache.set(k, nil)
+			}
+		}
 		check(err)
 		return c
 	})
@@ -440,6 +476,7 @@ func (n *natives) storageNatives(set func(string, any)) {
 	})
 	set("doDeleteAll", func() {
 		store, o := self()
+		cache.reset()
 		check(store.DODeleteAll(n.in.ctx, o.ns, o.id))
 		n.in.w.engine.cancelAlarm(o.ns, o.id)
 	})

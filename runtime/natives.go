@@ -37,6 +37,7 @@ type natives struct {
 	pipes       map[int64]*io.PipeWriter // request bodies the script is writing
 	nextHTML    int64
 	html        map[int64]*htmlSession // HTMLRewriter passes in progress
+	storage     storageCache           // the hosted Durable Object's storage, as read and written
 }
 
 func (n *natives) object(vm *goja.Runtime) *goja.Object {
