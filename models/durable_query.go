@@ -25,6 +25,9 @@ func (s *Store) DOGet(ctx context.Context, ns, id string, keys []string) (map[st
 	return out, nil
 }
 
+// doPutBatch is the most rows one INSERT writes.
+const doPutBatch = 128
+
 // DOPut writes entries atomically.
 func (s *Store) DOPut(ctx context.Context, ns, id string, entries map[string]string) error {
 	rows := make([]DOEntry, 0, len(entries))
@@ -34,7 +37,13 @@ func (s *Store) DOPut(ctx context.Context, ns, id string, entries map[string]str
 	if len(rows) == 0 {
 		return nil
 	}
-	if err := s.read(ctx).Clauses(clause.OnConflict{UpdateAll: true}).CreateInBatches(rows, 200).Error; err != nil {
+	// Up to a batch, one multi-row INSERT is atomic without a transaction (a put() has at most 128
+	// keys); a larger write (a transaction's rollback) is batched inside one.
+	db := s.single(ctx)
+	if len(rows) > doPutBatch {
+		db = s.read(ctx)
+	}
+	if err := db.Clauses(clause.OnConflict{UpdateAll: true}).CreateInBatches(rows, doPutBatch).Error; err != nil {
 		return fmt.Errorf("models: durable put: %w", err)
 	}
 	return nil

@@ -206,7 +206,7 @@ func (s *Store) KVPut(ctx context.Context, namespace, key string, value []byte, 
 	}
 	e := KVEntry{NamespaceID: id, Key: key, Value: value, Metadata: metadata, Expiration: expiration}
 	defer s.kvReads.forget(id, key) // after the write, so a read in between cannot cache the old row
-	err = s.read(ctx).Clauses(clause.OnConflict{UpdateAll: true}).Create(&e).Error
+	err = s.single(ctx).Clauses(clause.OnConflict{UpdateAll: true}).Create(&e).Error
 	if err != nil {
 		return fmt.Errorf("models: KV put: %w", err)
 	}
