@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/andybalholm/cascadia"
+	"github.com/dop251/goja"
 	lru "github.com/hashicorp/golang-lru/v2"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -200,12 +201,12 @@ func parseNeeds(needs map[string]any) rewriteNeeds {
 	return r
 }
 
-// tokenBatch turns tokens into what the prelude reads. Runs of tokens no handler looks at become
-// one "raw" token: the script's loop touches only what it rewrites.
+// tokenBatch collects the tokens the prelude reads. Runs of tokens no handler looks at become one
+// "raw" token: the script's loop touches only what it rewrites.
 type tokenBatch struct {
 	needs   rewriteNeeds
 	open    map[int]bool // elements the prelude saw start, whose ends it must see
-	out     []map[string]any
+	out     []htmlToken
 	pending strings.Builder
 }
 
@@ -215,47 +216,51 @@ func (b *tokenBatch) add(t htmlToken) {
 		return
 	}
 	b.flushRaw()
-	m := map[string]any{"kind": t.Kind, "raw": t.Raw}
-	if t.Tag != "" {
-		m["tag"] = strings.ToLower(t.Tag)
-	}
-	if t.ID != 0 {
-		m["id"] = t.ID
-	}
-	if t.Kind == "start" {
-		attrs := make([]any, len(t.Attrs))
-		for j, a := range t.Attrs {
-			attrs[j] = []any{a[0], a[1]}
-		}
-		m["attrs"], m["void"] = attrs, t.Void
-	}
-	if len(t.Matches) > 0 {
-		ms := make([]any, len(t.Matches))
-		for j, x := range t.Matches {
-			ms[j] = x
-		}
-		m["matches"] = ms
-	}
-	if t.Kind == "doctype" {
-		m["name"] = t.Name
-	}
-	b.out = append(b.out, m)
+	t.Tag = strings.ToLower(t.Tag)
+	b.out = append(b.out, t)
 }
 
 func (b *tokenBatch) flushRaw() {
 	if b.pending.Len() > 0 {
-		b.out = append(b.out, map[string]any{"kind": "raw", "raw": b.pending.String()})
+		b.out = append(b.out, htmlToken{Kind: "raw", Raw: b.pending.String()})
 		b.pending.Reset()
 	}
 }
 
 // take returns the tokens so far and starts a new batch.
-func (b *tokenBatch) take() []map[string]any {
+func (b *tokenBatch) take() []htmlToken {
 	b.flushRaw()
 	out := b.out
 	b.out = nil
-	if out == nil {
-		out = []map[string]any{}
-	}
 	return out
+}
+
+// tokenValues is a batch as the prelude's RewriteRun reads it, made on the loop: a raw run is its
+// string, any other token [kind, raw, tag, id, attrs as a flat name/value list, void, matches,
+// doctype name]. Arrays cost goja far less to make and read than Go maps wrapped as objects.
+func tokenValues(vm *goja.Runtime, toks []htmlToken) goja.Value {
+	out := make([]any, len(toks))
+	for i, t := range toks {
+		if t.Kind == "raw" {
+			out[i] = t.Raw
+			continue
+		}
+		var attrs, matches any = goja.Undefined(), goja.Undefined()
+		if t.Kind == "start" {
+			flat := make([]any, 0, 2*len(t.Attrs))
+			for _, a := range t.Attrs {
+				flat = append(flat, a[0], a[1])
+			}
+			attrs = vm.NewArray(flat...)
+		}
+		if len(t.Matches) > 0 {
+			ms := make([]any, len(t.Matches))
+			for j, x := range t.Matches {
+				ms[j] = x
+			}
+			matches = vm.NewArray(ms...)
+		}
+		out[i] = vm.NewArray(t.Kind, t.Raw, t.Tag, t.ID, attrs, t.Void, matches, t.Name)
+	}
+	return vm.NewArray(out...)
 }

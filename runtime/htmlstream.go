@@ -19,7 +19,7 @@ type htmlSession struct {
 }
 
 type htmlResult struct {
-	tokens []map[string]any
+	tokens []htmlToken
 	done   bool
 	err    error
 }
@@ -89,7 +89,8 @@ func (n *natives) htmlNatives(set func(string, any)) {
 		n.html[n.nextHTML] = s
 		return n.nextHTML
 	})
-	// htmlFeed gives the pass a chunk (null at the end) and resolves with the tokens it completed.
+	// htmlFeed gives the pass a chunk (null at the end) and resolves with the tokens it completed
+	// (tokenValues).
 	set("htmlFeed", func(handle int64, chunk goja.Value) *goja.Promise {
 		in := n.in
 		s := n.html[handle]
@@ -124,7 +125,7 @@ func (n *natives) htmlNatives(set func(string, any)) {
 			if res.done {
 				delete(n.html, handle)
 			}
-			return map[string]any{"tokens": res.tokens, "done": res.done}
+			return tokenValues(in.vm, res.tokens)
 		})
 	})
 }

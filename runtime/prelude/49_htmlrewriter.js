@@ -4,29 +4,32 @@ const htmlEscape = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace
 const attrEscape = (s) => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;");
 const htmlContent = (c, o) => (o && o.html ? String(c) : htmlEscape(String(c)));
 
+const selfClosingRe = /\/\s*>$/;
+
 class Element {
-  constructor(t) {
-    this._tag = t.tag;
-    this._attrs = t.attrs.map(([k, v]) => [k, v]);
-    this._void = t.void;
-    this._raw = t.raw;
-    this._changed = false;
-    this._before = ""; this._after = ""; this._prepend = ""; this._append = "";
-    this._inner = null; this._replaced = null; this._removed = false; this._unwrapped = false;
-    this._endHandlers = [];
+  constructor(tag, flatAttrs, isVoid, raw) {
+    this._tag = tag;
+    this._attrs = [];
+    for (let i = 0; i < flatAttrs.length; i += 2) this._attrs.push([flatAttrs[i], flatAttrs[i + 1]]);
+    this._void = isVoid;
+    this._raw = raw;
   }
   get tagName() { return this._tag; }
   set tagName(v) { this._tag = String(v).toLowerCase(); this._changed = true; }
-  get attributes() { return this._attrs.map(([k, v]) => [k, v])[Symbol.iterator](); }
+  get attributes() { return this._attrs.map((a) => [a[0], a[1]])[Symbol.iterator](); }
   get namespaceURI() { return "http://www.w3.org/1999/xhtml"; }
   get removed() { return this._removed; }
-  get selfClosing() { return /\/\s*>$/.test(this._raw); }
+  get selfClosing() { return selfClosingRe.test(this._raw); }
   get canHaveContent() { return !this._void; }
-  getAttribute(name) { const a = this._attrs.find(([k]) => k === String(name).toLowerCase()); return a ? a[1] : null; }
-  hasAttribute(name) { return this._attrs.some(([k]) => k === String(name).toLowerCase()); }
+  _attr(name) {
+    for (let i = 0; i < this._attrs.length; i++) if (this._attrs[i][0] === name) return this._attrs[i];
+    return null;
+  }
+  getAttribute(name) { const a = this._attr(String(name).toLowerCase()); return a ? a[1] : null; }
+  hasAttribute(name) { return this._attr(String(name).toLowerCase()) !== null; }
   setAttribute(name, value) {
     name = String(name).toLowerCase();
-    const a = this._attrs.find(([k]) => k === name);
+    const a = this._attr(name);
     if (a) a[1] = String(value); else this._attrs.push([name, String(value)]);
     this._changed = true;
     return this;
@@ -40,16 +43,22 @@ class Element {
   replace(c, o) { this._replaced = htmlContent(c, o); return this; }
   remove() { this._removed = true; return this; }
   removeAndKeepContent() { this._unwrapped = true; return this; }
-  onEndTag(handler) { this._endHandlers.push(handler); }
+  onEndTag(handler) { (this._endHandlers || (this._endHandlers = [])).push(handler); }
   _startTag() {
     if (!this._changed) return this._raw;
-    return "<" + this._tag + this._attrs.map(([k, v]) => " " + k + '="' + attrEscape(v) + '"').join("") + (this.selfClosing ? " />" : ">");
+    let out = "<" + this._tag;
+    for (let i = 0; i < this._attrs.length; i++) out += " " + this._attrs[i][0] + '="' + attrEscape(this._attrs[i][1]) + '"';
+    return out + (this.selfClosing ? " />" : ">");
   }
 }
+// What most elements leave untouched lives on the prototype: an own property each would cost goja
+// allocations for every matched element (see protoDefaults).
+protoDefaults(Element.prototype, { _changed: false, _before: "", _after: "", _prepend: "", _append: "", _inner: null,
+  _replaced: null, _removed: false, _unwrapped: false, _endHandlers: null });
 
 // A chunk of text or a comment, with the same insertion methods.
 class Chunk {
-  constructor(text, kind) { this._text = text; this._kind = kind; this._before = ""; this._after = ""; this._replaced = null; this._removed = false; }
+  constructor(text, kind) { this._text = text; this._kind = kind; }
   get removed() { return this._removed || this._replaced !== null; }
   before(c, o) { this._before += htmlContent(c, o); return this; }
   after(c, o) { this._after = htmlContent(c, o) + this._after; return this; }
@@ -57,6 +66,7 @@ class Chunk {
   remove() { this._removed = true; return this; }
   _out(raw) { return this._before + (this._replaced !== null ? this._replaced : this._removed ? "" : raw) + this._after; }
 }
+protoDefaults(Chunk.prototype, { _before: "", _after: "", _replaced: null, _removed: false });
 // A text node reaches handlers as its text, then an empty chunk that ends it, as lol-html's do.
 class TextChunk extends Chunk {
   constructor(text, kind, last) { super(text, kind); this._last = !!last; }
@@ -92,7 +102,7 @@ class HTMLRewriter {
       async pull(c) {
         if (!reader) { reader = response.body.getReader(); pass = __weft.htmlStart(selectors, needs); }
         const { value, done } = await reader.read();
-        const { tokens } = await __weft.htmlFeed(pass, done ? null : chunkBytes(value));
+        const tokens = await __weft.htmlFeed(pass, done ? null : chunkBytes(value));
         let out = await run.feed(tokens);
         if (done) out += await run.end();
         if (out) c.enqueue(new TextEncoder().encode(out));
@@ -106,6 +116,10 @@ class HTMLRewriter {
   }
 }
 
+// A handler's answer is awaited only when it is a promise: an await of anything else still costs a
+// promise job, thousands of them on a page.
+const thenable = (r) => r !== null && typeof r === "object" && typeof r.then === "function";
+
 // RewriteRun applies one transform's handlers to the tokens of its document, batch by batch.
 class RewriteRun {
   constructor(rw) {
@@ -113,66 +127,78 @@ class RewriteRun {
     this.open = new Map(); // element id → Element, for elements whose end tag matters
     this.skipUntil = 0; // inside an element whose content was removed or replaced
   }
+  // feed runs the handlers over a batch of Go's tokens (tokenValues): a raw run is a string, any
+  // other token [kind, raw, tag, id, attrs, void, matches, name]. Loops are indexed and handlers'
+  // answers awaited only when they are promises: in goja each iterator step, destructuring and
+  // await costs allocations, and a page has thousands of tokens.
   async feed(toks) {
     const parts = []; // joined once at the end: repeated string += is quadratic in goja
     const emit = (s) => { if (s) parts.push(s); };
-    const handlersFor = (matches, kind) => (matches || []).map((i) => this.rw._on[i].handlers).filter((h) => h && typeof h[kind] === "function");
-    for (const t of toks) {
-      if (this.skipUntil && !(t.kind === "end" && t.id === this.skipUntil)) continue;
-      switch (t.kind) {
-        case "raw":
-          emit(t.raw);
-          break;
+    const on = this.rw._on, doc = this.rw._doc;
+    const handlersFor = (matches, kind) => {
+      const hs = [];
+      if (matches) for (let i = 0; i < matches.length; i++) { const h = on[matches[i]].handlers; if (h && typeof h[kind] === "function") hs.push(h); }
+      return hs;
+    };
+    for (let i = 0; i < toks.length; i++) {
+      const t = toks[i];
+      if (typeof t === "string") { if (!this.skipUntil) emit(t); continue; }
+      const kind = t[0], raw = t[1], id = t[3], matches = t[6];
+      if (this.skipUntil && !(kind === "end" && id === this.skipUntil)) continue;
+      switch (kind) {
         case "doctype":
-          for (const h of this.rw._doc) if (h.doctype) await h.doctype({ name: t.name || null, publicId: null, systemId: null });
-          emit(t.raw);
+          for (const h of doc) if (h.doctype) { const p = h.doctype({ name: t[7] || null, publicId: null, systemId: null }); if (thenable(p)) await p; }
+          emit(raw);
           break;
         case "comment": {
-          const c = new CommentChunk(t.raw.replace(/^<!--/, "").replace(/-->$/, ""), "comment");
-          for (const h of this.rw._doc) if (h.comments) await h.comments(c);
-          for (const h of handlersFor(t.matches, "comments")) await h.comments(c);
-          emit(c._out(c._changedText ? "<!--" + c._text + "-->" : t.raw));
+          const c = new CommentChunk(raw.replace(/^<!--/, "").replace(/-->$/, ""), "comment");
+          for (const h of doc) if (h.comments) { const p = h.comments(c); if (thenable(p)) await p; }
+          for (const h of handlersFor(matches, "comments")) { const p = h.comments(c); if (thenable(p)) await p; }
+          emit(c._out(c._changedText ? "<!--" + c._text + "-->" : raw));
           break;
         }
         case "text": {
-          for (const [raw, last] of [[t.raw, false], ["", true]]) {
-            const c = new TextChunk(raw, "text", last);
-            for (const h of this.rw._doc) if (h.text) await h.text(c);
-            for (const h of handlersFor(t.matches, "text")) await h.text(c);
-            emit(c._out(raw));
+          const hs = handlersFor(matches, "text");
+          for (let last = 0; last < 2; last++) {
+            const text = last ? "" : raw;
+            const c = new TextChunk(text, "text", last);
+            for (const h of doc) if (h.text) { const p = h.text(c); if (thenable(p)) await p; }
+            for (let j = 0; j < hs.length; j++) { const p = hs[j].text(c); if (thenable(p)) await p; }
+            emit(c._out(text));
           }
           break;
         }
         case "start": {
-          const hs = handlersFor(t.matches, "element");
-          if (!hs.length) { emit(t.raw); break; }
-          const el = new Element(t);
-          for (const h of hs) await h.element(el);
+          const hs = handlersFor(matches, "element");
+          if (!hs.length) { emit(raw); break; }
+          const isVoid = t[5], el = new Element(t[2], t[4], isVoid, raw);
+          for (let j = 0; j < hs.length; j++) { const p = hs[j].element(el); if (thenable(p)) await p; }
           emit(el._before);
           if (el._removed || el._replaced !== null) {
             emit(el._replaced || "");
-            if (t.void) emit(el._after); else { this.skipUntil = t.id; this.open.set(t.id, el); }
+            if (isVoid) emit(el._after); else { this.skipUntil = id; this.open.set(id, el); }
             break;
           }
           if (!el._unwrapped) emit(el._startTag());
           emit(el._prepend);
-          if (el._inner !== null) { emit(el._inner); if (!t.void) this.skipUntil = t.id; }
-          if (t.void) emit(el._after); else this.open.set(t.id, el);
+          if (el._inner !== null) { emit(el._inner); if (!isVoid) this.skipUntil = id; }
+          if (isVoid) emit(el._after); else this.open.set(id, el);
           break;
         }
         case "end": {
-          if (this.skipUntil === t.id) this.skipUntil = 0;
-          const el = t.id ? this.open.get(t.id) : undefined;
-          if (!el) { emit(t.raw); break; }
-          this.open.delete(t.id);
+          if (this.skipUntil === id) this.skipUntil = 0;
+          const el = id ? this.open.get(id) : undefined;
+          if (!el) { emit(raw); break; }
+          this.open.delete(id);
           if (el._removed || el._replaced !== null) { emit(el._after); break; }
           emit(el._append);
+          const tag = raw && el._changed && el._tag !== t[2] ? "</" + el._tag + ">" : raw;
+          if (!el._endHandlers) { emit((el._unwrapped ? "" : tag) + el._after); break; }
           const end = { name: el._tag, _before: "", _after: "", _removed: false,
             before(c, o) { this._before += htmlContent(c, o); return this; },
             after(c, o) { this._after = htmlContent(c, o) + this._after; return this; },
             remove() { this._removed = true; return this; } };
-          for (const h of el._endHandlers) await h(end);
-          const tag = t.raw && el._changed && el._tag !== t.tag ? "</" + el._tag + ">" : t.raw;
+          for (const h of el._endHandlers) { const p = h(end); if (thenable(p)) await p; }
           emit(end._before + (el._unwrapped || end._removed ? "" : tag) + end._after + el._after);
           break;
         }
