@@ -1,11 +1,12 @@
 // URL and URLSearchParams. Parsing is WHATWG's, done in Go; URLSearchParams is plain JavaScript.
-const formEncodeSet = /[^*\-._A-Za-z0-9]/g;
+const spaceEscRe = /%20/g, formExtraRe = /[!'()~]/g, plusRe = /\+/g; // made once, not per call
+const formExtraEsc = (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase();
 function formEncode(s) {
-  return encodeURIComponent(s).replace(/%20/g, "+").replace(/[!'()~]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+  return encodeURIComponent(s).replace(spaceEscRe, "+").replace(formExtraRe, formExtraEsc);
 }
 function formDecode(s) {
   const bytes = [];
-  const str = s.replace(/\+/g, " ");
+  const str = s.replace(plusRe, " ");
   for (let i = 0; i < str.length; i++) {
     const c = str[i];
     if (c === "%" && /^[0-9a-fA-F]{2}$/.test(str.slice(i + 1, i + 3))) {
