@@ -139,3 +139,44 @@ func TestStringBodiesEncodeLikeTextEncoder(t *testing.T) {
 		t.Fatalf("got %s\nwant %s", r.body, want)
 	}
 }
+
+// Headers cross a service binding whole whether the script reads them or passes them on untouched
+// (the untouched list goes back to Go as it came), and a change made on the way is what is sent.
+func TestHeadersCrossServiceBindingsReadOrUntouched(t *testing.T) {
+	e := newTestEngine()
+	e.load(t, "inner", `export default { fetch(req) {
+  const h = new Headers({ "x-inner": "saw " + req.headers.get("x-caller") });
+  h.append("set-cookie", "a=1"); h.append("set-cookie", "b=2");
+  return new Response("inner", { headers: h });
+} }`, nil)
+	w := e.load(t, "outer", `export default { async fetch(req, env) {
+  switch (new URL(req.url).pathname) {
+    case "/pass": return env.INNER.fetch(req);
+    case "/touch": {
+      const r = new Request(req); r.headers.set("x-caller", "changed");
+      const got = await env.INNER.fetch(r), res = new Response(got.body, got);
+      res.headers.set("x-outer", "1");
+      return res;
+    }
+    case "/read": {
+      const res = await env.INNER.fetch(req.url, { headers: req.headers });
+      return new Response(res.headers.get("x-inner") + "|" + res.headers.getSetCookie().join(";") + "|" + [...res.headers.keys()].join(","));
+    }
+  }
+} }`, func(s *WorkerSpec) {
+		s.Bindings = []Binding{{Name: "INNER", Type: "service", Target: map[string]string{"service": "inner"}}}
+	})
+	caller := map[string]string{"X-Caller": "c1"}
+	r := do(w, "GET", "http://outer/pass", "", caller)
+	if r.body != "inner" || r.header.Get("X-Inner") != "saw c1" || len(r.header.Values("Set-Cookie")) != 2 {
+		t.Fatalf("passed through: %q %v", r.body, r.header)
+	}
+	r = do(w, "GET", "http://outer/touch", "", caller)
+	if r.header.Get("X-Inner") != "saw changed" || r.header.Get("X-Outer") != "1" || len(r.header.Values("Set-Cookie")) != 2 {
+		t.Fatalf("changed on the way: %q %v", r.body, r.header)
+	}
+	r = do(w, "GET", "http://outer/read", "", caller)
+	if want := "saw c1|a=1;b=2|content-type,set-cookie,set-cookie,x-inner"; r.body != want {
+		t.Fatalf("read: %q, want %q", r.body, want)
+	}
+}
