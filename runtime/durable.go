@@ -140,8 +140,9 @@ func (e *Engine) enter(ctx context.Context, o *durableObject, caller *Worker,
 	if err == nil && finish != nil {
 		err = finish(in, res)
 	}
-	if err == nil {
-		// state.waitUntil work runs to the end before the next request enters the object.
+	if err == nil && in.waiting {
+		// state.waitUntil work runs to the end before the next request enters the object; a
+		// request that never called it skips asking the script.
 		var waits *goja.Promise
 		if rerr := in.runJS(func() error {
 			settle, _ := goja.AssertFunction(o.api.Get("settle"))

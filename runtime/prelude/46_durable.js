@@ -197,7 +197,7 @@ function durableHost(Cls, className, hex, name, env) {
     id: new DurableObjectId(hex, name === "" ? undefined : name),
     storage: durableStorage(),
     blockConcurrencyWhile(fn) { const p = Promise.resolve().then(fn); blockers.push(p.catch(() => {})); return p; },
-    waitUntil(p) { waits.push(Promise.resolve(p)); },
+    waitUntil(p) { __weft.waitUntil(); waits.push(Promise.resolve(p)); },
     acceptWebSocket() { throw new Error("WebSocket hibernation is not supported by Weft yet"); },
     getWebSockets() { return []; },
   };
