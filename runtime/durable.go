@@ -349,6 +349,17 @@ func firstNonEmpty(a, b string) string {
 	return b
 }
 
+// durableHop finds the object a stub call reaches and the context the call runs in, one hop deeper.
+func (n *natives) durableHop(binding, id, name string) (*durableObject, context.Context) {
+	hostNS, class := n.durableTarget(binding)
+	o := n.in.w.engine.durableObject(hostNS, class, id, name)
+	ctx, err := nextHop(n.in.ctx, o.key())
+	if err != nil {
+		n.throw(err.Error())
+	}
+	return o, ctx
+}
+
 func (n *natives) durableNatives(set func(string, any)) {
 	set("doIdFromName", func(binding, name string) string {
 		// Derived from the environment, not the class, so a renamed class keeps its objects' ids;
@@ -359,24 +370,14 @@ func (n *natives) durableNatives(set func(string, any)) {
 	set("doNewId", newObjectID)
 	set("doFetch", func(c goja.FunctionCall) goja.Value { // direct form: no reflection per call
 		binding, id, name, init := c.Argument(0).String(), c.Argument(1).String(), c.Argument(2).String(), c.Argument(3).ToObject(n.in.vm)
-		hostNS, class := n.durableTarget(binding)
+		o, ctx := n.durableHop(binding, id, name)
 		e, caller := n.in.w.engine, n.in.w
-		o := e.durableObject(hostNS, class, id, name)
-		ctx, err := nextHop(n.in.ctx, o.key())
-		if err != nil {
-			n.throw(err.Error())
-		}
 		req, _ := n.request(init)
 		return n.in.vm.ToValue(n.async(func() (*http.Response, error) { return e.durableFetch(ctx, o, caller, req) }))
 	})
 	set("doCall", func(binding, id, name, method, args string) *goja.Promise {
-		hostNS, class := n.durableTarget(binding)
+		o, ctx := n.durableHop(binding, id, name)
 		e, caller := n.in.w.engine, n.in.w
-		o := e.durableObject(hostNS, class, id, name)
-		ctx, err := nextHop(n.in.ctx, o.key())
-		if err != nil {
-			n.throw(err.Error())
-		}
 		return n.asyncString(func() (string, error) { return e.durableCall(ctx, o, caller, method, args) })
 	})
 	n.storageNatives(set)

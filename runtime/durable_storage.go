@@ -141,18 +141,17 @@ func (c *storageCache) get(key string) (value *string, known bool) {
 
 // set records key's value as the store now holds it (nil: absent).
 func (c *storageCache) set(key string, value *string) {
-	if c.vals == nil {
-		c.vals = map[string]*string{}
-	}
+	c.drop(key)
 	size := len(key)
 	if value != nil {
 		size += len(*value)
 	}
 	if c.bytes+size > storageCacheBytes {
 		c.reset()
+	}
+	if c.vals == nil {
 		c.vals = map[string]*string{}
 	}
-	c.drop(key)
 	c.vals[key] = value
 	c.bytes += size
 }
