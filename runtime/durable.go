@@ -232,7 +232,7 @@ func (e *Engine) durableFetch(ctx context.Context, o *durableObject, caller *Wor
 	}
 	// The answer is delivered as soon as fetch() settles; the object's waitUntil work goes on after.
 	answered := make(chan answer, 1)
-	go func() {
+	spawn(func() {
 		err := e.enter(ctx, o, caller, func(api *goja.Object) (goja.Value, error) {
 			fetch, _ := goja.AssertFunction(api.Get("fetch"))
 			return fetch(api, o.in.requestArgs(req, body, nil)...)
@@ -247,7 +247,7 @@ func (e *Engine) durableFetch(ctx context.Context, o *durableObject, caller *Wor
 			default:
 			}
 		}
-	}()
+	})
 	a := <-answered
 	if a.err != nil {
 		return nil, a.err
@@ -262,7 +262,7 @@ func (e *Engine) durableCall(ctx context.Context, o *durableObject, caller *Work
 		err error
 	}
 	answered := make(chan answer, 1) // delivered before the object's waitUntil work finishes
-	go func() {
+	spawn(func() {
 		err := e.enter(ctx, o, caller, func(api *goja.Object) (goja.Value, error) {
 			call, _ := goja.AssertFunction(api.Get("call"))
 			return call(api, o.in.vm.ToValue(method), o.in.vm.ToValue(args))
@@ -276,7 +276,7 @@ func (e *Engine) durableCall(ctx context.Context, o *durableObject, caller *Work
 			default:
 			}
 		}
-	}()
+	})
 	a := <-answered
 	return a.out, a.err
 }

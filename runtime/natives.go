@@ -295,7 +295,7 @@ func (n *natives) asyncString(do func() (string, error)) *goja.Promise {
 func offLoop[T any](in *instance, work func() (T, error), settle func(T) any) *goja.Promise {
 	p, resolve, reject := in.vm.NewPromise()
 	gen := in.startIO()
-	go func() {
+	spawn(func() {
 		v, err := guarded(work)
 		in.post(gen, func() {
 			in.pending--
@@ -305,7 +305,7 @@ func offLoop[T any](in *instance, work func() (T, error), settle func(T) any) *g
 			}
 			resolve(settle(v))
 		})
-	}()
+	})
 	return p
 }
 
@@ -356,7 +356,7 @@ func (n *natives) async(do func() (*http.Response, error)) *goja.Promise {
 		n.conns = make(chan struct{}, in.w.spec.Connections)
 	}
 	conns := n.conns
-	go func() {
+	spawn(func() {
 		conns <- struct{}{}
 		res, err := guarded(do)
 		<-conns
@@ -386,7 +386,7 @@ func (n *natives) async(do func() (*http.Response, error)) *goja.Promise {
 			}
 			resolve(in.vm.NewArray(res.StatusCode, statusText, headerArray(in.vm, res.Header, ""), body, handle, url))
 		}, drop)
-	}()
+	})
 	return p
 }
 
