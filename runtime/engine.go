@@ -185,7 +185,9 @@ func compile(b *Bundle) (*goja.Program, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
 	}
-	p, err := goja.CompileAST(ast, false)
+	// A modules worker is ES module code, which is always strict (esbuild's IIFE wrapper drops the
+	// implied "use strict"); a service-worker script is a classic script, sloppy unless it says so.
+	p, err := goja.CompileAST(ast, b.Format == "modules")
 	if err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
 	}

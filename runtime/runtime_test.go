@@ -478,3 +478,17 @@ func TestWatchdogEndsWithItsRun(t *testing.T) {
 		t.Error(f)
 	}
 }
+
+// Modules workers are strict as ES modules are; service-worker scripts are sloppy unless they opt in.
+func TestModulesWorkersAreStrict(t *testing.T) {
+	e := newTestEngine()
+	probe := `try { undeclared = 1; return new Response("sloppy") } catch (err) { return new Response("strict " + err.name) }`
+	mod := e.load(t, "mod", `export default { fetch() { `+probe+` } }`, nil)
+	if r := get(mod, "http://mod/"); r.body != "strict ReferenceError" {
+		t.Errorf("modules worker: %q", r.body)
+	}
+	sw := e.load(t, "sw", `addEventListener("fetch", (ev) => ev.respondWith((() => { `+probe+` })()))`, nil)
+	if r := get(sw, "http://sw/"); r.body != "sloppy" {
+		t.Errorf("service-worker script: %q", r.body)
+	}
+}

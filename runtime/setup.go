@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -131,29 +132,36 @@ func (in *instance) requestArgs(r *http.Request, body []byte, stream io.ReadClos
 	return args
 }
 
-// exportResponse reads the prelude's exported response: {status, headers: [[k, v]], and a body that
-// is bytes (body), a Go body passed through whole (bodyHandle), or the script's stream (read, cancel)}.
+// exportResponse reads the prelude's exported response, [status, statusText, headers, body,
+// bodyHandle, read, cancel]: its body is bytes or a string (body), a Go body passed through whole
+// (bodyHandle), or the script's stream (read, cancel).
 func (in *instance) exportResponse(v goja.Value) (*response, error) {
 	obj := v.ToObject(in.vm)
-	res := &response{status: int(obj.Get("status").ToInteger()), statusText: obj.Get("statusText").String()}
-	headers, err := headerList(obj.Get("headers"))
+	field := func(i int) goja.Value {
+		if f := obj.Get(strconv.Itoa(i)); f != nil && !goja.IsUndefined(f) && !goja.IsNull(f) {
+			return f
+		}
+		return nil
+	}
+	res := &response{status: int(obj.Get("0").ToInteger()), statusText: obj.Get("1").String()}
+	headers, err := headerList(obj.Get("2"))
 	if err != nil {
 		return nil, fmt.Errorf("runtime: response %w", err)
 	}
 	res.headers = headers
-	if h := obj.Get("bodyHandle"); h != nil && !goja.IsUndefined(h) {
+	if h := field(4); h != nil {
 		if rc := in.natives.bodies[h.ToInteger()]; rc != nil {
 			delete(in.natives.bodies, h.ToInteger())
 			res.stream = rc
 		}
 		return res, nil
 	}
-	if read, ok := goja.AssertFunction(obj.Get("read")); ok {
-		cancel, _ := goja.AssertFunction(obj.Get("cancel"))
+	if read, ok := goja.AssertFunction(field(5)); ok {
+		cancel, _ := goja.AssertFunction(field(6))
 		res.script = &scriptStream{w: in.w, in: in, read: read, cancel: cancel}
 		return res, nil
 	}
-	if b := obj.Get("body"); b != nil && !goja.IsNull(b) && !goja.IsUndefined(b) {
+	if b := field(3); b != nil {
 		switch body := b.Export().(type) {
 		case goja.ArrayBuffer:
 			res.body = body.Bytes()

@@ -180,3 +180,39 @@ func TestHeadersCrossServiceBindingsReadOrUntouched(t *testing.T) {
 		t.Fatalf("read: %q, want %q", r.body, want)
 	}
 }
+
+// A response's headers are made only when read; whether read before or after the body is given, or
+// never, what reaches the client is the same: the body's implied content type unless one was set.
+// headers is an accessor on the prototype, read-only as in workerd.
+func TestResponseHeadersBuiltOnFirstUse(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "lazy", `export default { fetch(req) {
+  const mode = new URL(req.url).pathname.slice(1);
+  if (mode === "untouched") return new Response("plain");
+  if (mode === "read") { const r = new Response("plain"); r.headers.set("x-read", r.headers.get("content-type")); return r; }
+  if (mode === "given") return new Response("{}", { headers: { "content-type": "application/json", "x-given": "1" } });
+  if (mode === "null") return new Response("x", { headers: null });
+  if (mode === "replaced") { const r = new Response("x"); try { r.headers = new Headers({ "x-only": "1" }); } catch {} return r; }
+  if (mode === "empty") { const r = new Response(null, { status: 201 }); return new Response(String([r.status, r.headers.has("content-type"), Object.keys(r).includes("headers")])); }
+  return new Response("?", { status: 404 });
+} }`, nil)
+	for _, c := range []struct{ path, header, want string }{
+		{"/untouched", "Content-Type", "text/plain;charset=UTF-8"},
+		{"/read", "X-Read", "text/plain;charset=UTF-8"},
+		{"/read", "Content-Type", "text/plain;charset=UTF-8"},
+		{"/given", "Content-Type", "application/json"},
+		{"/given", "X-Given", "1"},
+		{"/null", "Content-Type", "text/plain;charset=UTF-8"},
+	} {
+		r := get(w, "http://lazy"+c.path)
+		if got := r.header.Get(c.header); r.status != 200 || got != c.want {
+			t.Errorf("%s: status %d, %s = %q, want %q\n%s", c.path, r.status, c.header, got, c.want, e.logs.text())
+		}
+	}
+	if r := get(w, "http://lazy/empty"); r.body != "201,false,false" {
+		t.Errorf("empty: %q", r.body)
+	}
+	if r := get(w, "http://lazy/replaced"); r.header.Get("X-Only") != "" || r.header.Get("Content-Type") != "text/plain;charset=UTF-8" {
+		t.Errorf("replaced: headers is read-only, as in workerd, but got %v", r.header)
+	}
+}

@@ -12,11 +12,25 @@ function extractBody(body) {
 }
 
 
+// A request's or response's headers are built on first use: from the flat list Go parsed
+// (_goHeaders), or holding just the content type its body implies (_ct). A hello-world response
+// thus never makes a Headers or a Map; its list goes to Go as it is.
 class Body {
+  // _initBody takes the body and, unless headers (null when not built) name one, its content type.
   _initBody(body, headers) {
-    const { body: b, type } = extractBody(body);
+    if (body === null) { this._body = null; return; }
+    const { body: b, type } = typeof body === "string" ? { body, type: "text/plain;charset=UTF-8" } : extractBody(body);
     this._body = b;
-    if (type && !headers._map.has("content-type")) headers._map.set("content-type", [type]);
+    if (!type) return;
+    if (headers === null) this._ct = type;
+    else if (!headers._map.has("content-type")) headers._map.set("content-type", [type]);
+  }
+  get headers() {
+    if (this._h !== null) return this._h;
+    if (this._goHeaders !== null) return (this._h = Headers._trusted(this._goHeaders));
+    this._h = new Headers();
+    if (this._ct !== null) this._h._map.set("content-type", [this._ct]);
+    return this._h;
   }
   get body() {
     if (this._body === null) return null;
@@ -25,8 +39,13 @@ class Body {
     this._body = new ReadableStream({ type: "bytes", start(c) { if (bytes.byteLength) c.enqueue(bytes); c.close(); } });
     return this._body;
   }
-  // _headerList is the flat header list Go reads when the request or response is sent on.
-  _headerList() { return this.headers._list(); }
+  // _headerList is the flat header list Go reads when the request or response is sent on; headers
+  // the script never read go back as they came.
+  _headerList() {
+    if (this._h !== null) return this._h._list();
+    if (this._goHeaders !== null) return this._goHeaders;
+    return this._ct !== null ? ["content-type", this._ct] : [];
+  }
   get bodyUsed() { return this._used || (this._body instanceof ReadableStream && !!this._body._disturbed); }
   async _bytes() {
     if (this.bodyUsed) throw new TypeError("Body has already been used. It can only be used once. Use tee() first if you need to read it twice.");
@@ -88,7 +107,7 @@ class Request extends Body {
     let method = init.method !== undefined ? String(init.method) : src ? src.method : "GET";
     method = checkedMethod(method);
     this.method = method;
-    this.headers = new Headers(init.headers !== undefined ? init.headers : src ? src.headers : undefined);
+    this._h = new Headers(init.headers !== undefined ? init.headers : src ? src.headers : undefined);
     const redirect = init.redirect || (src ? src.redirect : "follow");
     if (redirect !== "follow") this.redirect = redirect;
     const signal = init.signal || (src ? src.signal : null);
@@ -97,23 +116,27 @@ class Request extends Body {
     if (cf !== undefined) this.cf = cf;
     let body = init.body !== undefined ? init.body : src ? src._cloneBody() : null;
     if (body != null && (method === "GET" || method === "HEAD")) throw new TypeError("Request with a GET or HEAD method cannot have a body.");
-    this._initBody(body, this.headers);
+    this._initBody(body, this._h);
   }
   clone() { return new Request(this); }
 }
 
+const noInit = Object.freeze({}); // a shared default: goja allocates each `= {}` anew
+
 class Response extends Body {
-  constructor(body = null, init = {}) {
+  constructor(body = null, init = noInit) {
     super();
-    const status = init.status === undefined ? 200 : Number(init.status);
-    if (!Number.isInteger(status) || status < 101 || status > 599) throw new RangeError("Responses may only be constructed with status codes in the range 200 to 599, inclusive.");
-    if (body != null && nullBodyStatus.includes(status)) throw new TypeError("Response with null body status (101, 204, 205, or 304) cannot have a body.");
-    this.status = status;
+    if (init.status !== undefined) {
+      const status = Number(init.status);
+      if (!Number.isInteger(status) || status < 101 || status > 599) throw new RangeError("Responses may only be constructed with status codes in the range 200 to 599, inclusive.");
+      if (body != null && nullBodyStatus.includes(status)) throw new TypeError("Response with null body status (101, 204, 205, or 304) cannot have a body.");
+      this.status = status;
+    }
     if (init.statusText !== undefined) this.statusText = String(init.statusText);
-    this.headers = new Headers(init.headers);
+    if (init.headers !== undefined) this._h = new Headers(init.headers);
     if (init.webSocket) this.webSocket = init.webSocket;
     if (init.cf !== undefined) this.cf = init.cf;
-    this._initBody(body, this.headers);
+    this._initBody(body, this._h);
   }
   get ok() { return this.status >= 200 && this.status < 300; }
   clone() {
@@ -147,8 +170,8 @@ class Response extends Body {
 function protoDefaults(proto, fields) {
   for (const k of Object.keys(fields)) Object.defineProperty(proto, k, { value: fields[k], writable: true, configurable: true });
 }
-protoDefaults(Body.prototype, { _used: false });
+protoDefaults(Body.prototype, { _used: false, _h: null, _goHeaders: null, _ct: null });
 protoDefaults(Request.prototype, { redirect: "follow", signal: null, cf: undefined });
-protoDefaults(Response.prototype, { statusText: "", type: "default", url: "", redirected: false, webSocket: null, cf: undefined });
+protoDefaults(Response.prototype, { status: 200, statusText: "", type: "default", url: "", redirected: false, webSocket: null, cf: undefined });
 define("Request", Request);
 define("Response", Response);

@@ -75,27 +75,15 @@ function incomingBody(status, body, bodyHandle) {
   return body ? new Uint8Array(body) : null;
 }
 
-// Requests and Responses made from what Go parsed keep Go's flat header list and build Headers on
-// first use; sent on untouched (a service binding passing its request or answer along), the list
-// goes back to Go as it came.
-const goHeaders = {
-  headers: {
-    enumerable: true, configurable: true,
-    get() { return this._h || (this._h = Headers._trusted(this._goHeaders)); },
-    set(v) { this._h = v; },
-  },
-  _headerList: { value() { return this._h ? this._h._list() : this._goHeaders; } },
-};
-const goRequestProto = Object.create(Request.prototype, goHeaders);
-const goResponseProto = Object.create(Response.prototype, goHeaders);
-protoDefaults(goRequestProto, { _h: null, redirect: "manual" });
-protoDefaults(goResponseProto, { _h: null });
+// Requests made from what Go parsed are not redirected by fetch() when sent on, as in workerd.
+const goRequestProto = Object.create(Request.prototype);
+protoDefaults(goRequestProto, { redirect: "manual" });
 
 // goResponse is the Response for an answer Go received (fetch, a service binding, a Durable
 // Object), given as [status, statusText, headers, body, bodyHandle, url] (natives.async): status
 // and headers were checked where the answer was made, so they are not again.
 function goResponse(answer) {
-  const r = Object.create(goResponseProto);
+  const r = Object.create(Response.prototype);
   r.status = answer[0];
   if (answer[1]) r.statusText = answer[1];
   r._goHeaders = answer[2];
@@ -174,39 +162,40 @@ function incomingRequest(method, url, headers, cf, body, bodyHandle) {
   return r;
 }
 
-// exportResponse hands a response to Go. With stream, a streamed body stays a stream: Go takes an
-// untouched Go body whole, or pulls the script's stream one chunk at a time through read().
-// It answers at once unless it must read a stream whole, so the common response costs no extra
-// promise jobs.
+// exportResponse hands a response to Go as [status, statusText, headers, body, bodyHandle, read,
+// cancel] (an array costs goja less to make than an object's fields). With stream, a streamed body
+// stays a stream: Go takes an untouched Go body whole (bodyHandle), or pulls the script's stream one
+// chunk at a time through read(). It answers at once unless it must read a stream whole, so the
+// common response costs no extra promise jobs.
 function exportResponse(res, stream) {
   if (!(res instanceof Response)) throw new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'.");
   if (res.type === "error") throw new TypeError("Return value from serve handler must not be an error response (like Response.error())");
-  const out = { status: res.status, statusText: res.statusText, headers: res._headerList(), body: null };
+  const out = [res.status, res.statusText, res._headerList(), null];
   if (res._body === null) return out;
   if (!(res._body instanceof ReadableStream)) {
     if (res._used) throw new TypeError("Body has already been used. It can only be used once.");
     res._used = true;
-    out.body = typeof res._body === "string" ? res._body : wholeBuffer(res._body);
+    out[3] = typeof res._body === "string" ? res._body : wholeBuffer(res._body);
     return out;
   }
-  if (!stream) return res._bytes().then((b) => { out.body = wholeBuffer(b); return out; });
+  if (!stream) return res._bytes().then((b) => { out[3] = wholeBuffer(b); return out; });
   if (res._used || res._body._locked) throw new TypeError("Body has already been used. It can only be used once.");
   res._used = true;
   const handle = passableHandle(res._body);
   if (handle !== undefined) {
-    out.bodyHandle = handle;
+    out[4] = handle;
     return out;
   }
   const reader = res._body.getReader();
   // Go copies each chunk out before it asks for the next, so chunks are passed as they are.
-  out.read = () => reader.read().then(({ value, done }) => {
+  out[5] = () => reader.read().then(({ value, done }) => {
     if (done) return null;
     if (typeof value === "string") return new TextEncoder().encode(value);
     if (value instanceof ArrayBuffer) return new Uint8Array(value);
     if (ArrayBuffer.isView(value)) return value;
     throw new TypeError("This ReadableStream did not return bytes.");
   });
-  out.cancel = () => { reader.cancel(); };
+  out[6] = () => { reader.cancel(); };
   return out;
 }
 
