@@ -110,7 +110,10 @@ func (w *Worker) namespace() string {
 }
 
 // enter runs call on the object's runtime with its input gate held, starting the runtime (and
-// constructing the object) first if needed; finish reads the settled result on the same goroutine.
+// constructing the object) first if needed; finish reads the settled result on the same goroutine,
+// the caller's. When the request left state.waitUntil work, enter returns with the gate still held
+// and that work finishes on another goroutine, which releases the gate: it runs to the end before
+// the next request enters the object, but the caller has its answer at once.
 func (e *Engine) enter(ctx context.Context, o *durableObject, caller *Worker,
 	call func(api *goja.Object) (goja.Value, error), finish func(in *instance, v goja.Value) error) error {
 	for {
@@ -121,7 +124,12 @@ func (e *Engine) enter(ctx context.Context, o *durableObject, caller *Worker,
 		o.gate.Unlock()
 		o = e.durableObject(o.hostNS, o.class, o.id, o.name)
 	}
-	defer o.gate.Unlock()
+	held := true
+	defer func() {
+		if held {
+			o.gate.Unlock()
+		}
+	}()
 	host, err := e.hostFor(o.hostNS, caller)
 	if err != nil {
 		return err
@@ -140,30 +148,47 @@ func (e *Engine) enter(ctx context.Context, o *durableObject, caller *Worker,
 	if err == nil && finish != nil {
 		err = finish(in, res)
 	}
-	if err == nil && in.waiting {
-		// state.waitUntil work runs to the end before the next request enters the object; a
-		// request that never called it skips asking the script.
-		var waits *goja.Promise
-		if rerr := in.runJS(func() error {
-			settle, _ := goja.AssertFunction(o.api.Get("settle"))
-			v, err := settle(o.api)
-			if err == nil {
-				waits, _ = v.Export().(*goja.Promise)
-			}
-			return err
-		}); rerr == nil && waits != nil {
-			in.ctx = context.WithoutCancel(in.ctx) // the caller may be gone: this work is the object's
-			if _, werr := in.await(gen, waits, host.spec.WallLimit); werr != nil {
-				e.log(&host.spec, "exception", "Durable Object waitUntil: "+werr.Error())
-			}
-		}
+	if err == nil && in.waiting { // a request that never called state.waitUntil skips asking the script
+		held = false
+		spawn(func() {
+			defer o.gate.Unlock()
+			e.settleObject(o, in, host, gen)
+			e.leaveObject(o, in)
+		})
+		return nil
 	}
+	e.leaveObject(o, in)
+	return err
+}
+
+// settleObject runs a request's state.waitUntil work to its end; the caller may be gone by then, so
+// the work is the object's and outlives the request's context.
+func (e *Engine) settleObject(o *durableObject, in *instance, host *Worker, gen uint64) {
+	var waits *goja.Promise
+	err := in.runJS(func() error {
+		settle, _ := goja.AssertFunction(o.api.Get("settle"))
+		v, err := settle(o.api)
+		if err == nil {
+			waits, _ = v.Export().(*goja.Promise)
+		}
+		return err
+	})
+	if err == nil && waits != nil {
+		in.ctx = context.WithoutCancel(in.ctx)
+		_, err = in.await(gen, waits, host.spec.WallLimit)
+	}
+	if err != nil {
+		e.log(&host.spec, "exception", "Durable Object waitUntil: "+err.Error())
+	}
+}
+
+// leaveObject ends a request on the object; a runtime broken by it is replaced on the next.
+func (e *Engine) leaveObject(o *durableObject, in *instance) {
 	in.end()
 	if in.broken {
 		o.in = nil
 	}
 	e.touch(o)
-	return err
 }
 
 // start makes the object's runtime and constructs the object; a constructor that throws is an error
@@ -226,59 +251,31 @@ func (e *Engine) durableFetch(ctx context.Context, o *durableObject, caller *Wor
 	if err != nil {
 		return nil, err
 	}
-	type answer struct {
-		res *response
-		err error
-	}
-	// The answer is delivered as soon as fetch() settles; the object's waitUntil work goes on after.
-	answered := make(chan answer, 1)
-	spawn(func() {
-		err := e.enter(ctx, o, caller, func(api *goja.Object) (goja.Value, error) {
-			fetch, _ := goja.AssertFunction(api.Get("fetch"))
-			return fetch(api, o.in.requestArgs(req, body, nil)...)
-		}, func(in *instance, v goja.Value) error {
-			res, err := in.exportResponse(v)
-			answered <- answer{res, err}
-			return err
-		})
-		if err != nil {
-			select {
-			case answered <- answer{nil, err}:
-			default:
-			}
-		}
+	var res *response
+	err = e.enter(ctx, o, caller, func(api *goja.Object) (goja.Value, error) {
+		fetch, _ := goja.AssertFunction(api.Get("fetch"))
+		return fetch(api, o.in.requestArgs(req, body, nil)...)
+	}, func(in *instance, v goja.Value) (err error) {
+		res, err = in.exportResponse(v)
+		return err
 	})
-	a := <-answered
-	if a.err != nil {
-		return nil, a.err
+	if err != nil {
+		return nil, err
 	}
-	return a.res.httpResponse(req), nil
+	return res.httpResponse(req), nil
 }
 
 // durableCall makes an RPC call; args and the result are in the prelude's serialised form.
 func (e *Engine) durableCall(ctx context.Context, o *durableObject, caller *Worker, method, args string) (string, error) {
-	type answer struct {
-		out string
-		err error
-	}
-	answered := make(chan answer, 1) // delivered before the object's waitUntil work finishes
-	spawn(func() {
-		err := e.enter(ctx, o, caller, func(api *goja.Object) (goja.Value, error) {
-			call, _ := goja.AssertFunction(api.Get("call"))
-			return call(api, o.in.vm.ToValue(method), o.in.vm.ToValue(args))
-		}, func(_ *instance, v goja.Value) error {
-			answered <- answer{v.String(), nil}
-			return nil
-		})
-		if err != nil {
-			select {
-			case answered <- answer{"", err}:
-			default:
-			}
-		}
+	var out string
+	err := e.enter(ctx, o, caller, func(api *goja.Object) (goja.Value, error) {
+		call, _ := goja.AssertFunction(api.Get("call"))
+		return call(api, o.in.vm.ToValue(method), o.in.vm.ToValue(args))
+	}, func(_ *instance, v goja.Value) error {
+		out = v.String()
+		return nil
 	})
-	a := <-answered
-	return a.out, a.err
+	return out, err
 }
 
 // objectID derives a name's id in a namespace: the same name always reaches the same object.
