@@ -170,7 +170,7 @@ class Response extends Body {
 function protoDefaults(proto, fields) {
   for (const k of Object.keys(fields)) Object.defineProperty(proto, k, { value: fields[k], writable: true, configurable: true });
 }
-protoDefaults(Body.prototype, { _used: false, _h: null, _goHeaders: null, _ct: null });
+protoDefaults(Body.prototype, { _body: null, _used: false, _h: null, _goHeaders: null, _ct: null });
 protoDefaults(Request.prototype, { redirect: "follow", signal: null, cf: undefined });
 protoDefaults(Response.prototype, { status: 200, statusText: "", type: "default", url: "", redirected: false, webSocket: null, cf: undefined });
 define("Request", Request);

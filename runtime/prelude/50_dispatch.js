@@ -158,7 +158,8 @@ function incomingRequest(method, url, headers, cf, body, bodyHandle) {
   r.url = url;
   r.method = checkedMethod(method);
   r.cf = cf;
-  r._body = bodyHandle !== undefined ? nativeStream(bodyHandle) : body ? new Uint8Array(body) : null;
+  if (bodyHandle !== undefined) r._body = nativeStream(bodyHandle);
+  else if (body) r._body = new Uint8Array(body);
   return r;
 }
 
@@ -222,7 +223,7 @@ G.__weft_setup = function (format, envDesc) {
     // handle answers with the exported response, or a promise of it when the handler's answer is a
     // promise: a plain async function and its awaits would cost promise jobs on every request.
     handle(method, url, headers, cf, body, bodyHandle) { // as Go's requestArgs
-      waits = [];
+      if (waits.length) waits = [];
       const request = incomingRequest(method, url, headers, cf, body, bodyHandle);
       let res;
       if (format === "modules") {
