@@ -162,3 +162,23 @@ func TestGCCounterAdvances(t *testing.T) {
 		}
 	}
 }
+
+// goja's own JSON.stringify scanned the whole path at each level, so a value nested 100,000 deep kept
+// a native call busy for seconds where no CPU limit reaches; it is now refused at once, as in V8.
+func TestDeeplyNestedJSONIsRefused(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "deep", `export default { fetch() {
+  let a = [], o = {};
+  for (let i = 0; i < 100000; i++) { a = [a]; o = { o }; }
+  const out = [];
+  for (const f of [() => JSON.stringify(a), () => JSON.stringify(o, null, 1), () => JSON.stringify(a, (k, v) => v)]) {
+    try { f(); out.push("finished"); } catch (err) { out.push(err.name); }
+  }
+  return Response.json(out);
+} }`, func(s *WorkerSpec) { s.CPULimit, s.WallLimit = 10*time.Second, 10*time.Second })
+	start := time.Now()
+	r := get(w, "http://deep/")
+	if r.body != `["RangeError","RangeError","RangeError"]` {
+		t.Fatalf("got %d %s after %s\n%s", r.status, r.body, time.Since(start), e.logs.text())
+	}
+}
