@@ -66,13 +66,7 @@ func (e *jsonEncoder) options(replacer, space goja.Value) {
 			seen := map[string]bool{}
 			e.only = []string{}
 			for i, n := int64(0), r.Get("length").ToInteger(); i < n; i++ {
-				item := r.Get(strconv.FormatInt(i, 10))
-				if o, ok := item.(*goja.Object); ok && (o.ClassName() == "Number" || o.ClassName() == "String") {
-					item = o.ToString()
-				} else if t := item.ExportType(); t != typeString && t != typeInt && t != typeFloat || item == nil {
-					continue
-				}
-				if name := item.String(); !seen[name] {
+				if name, ok := replacerName(r.Get(strconv.FormatInt(i, 10))); ok && !seen[name] {
 					seen[name] = true
 					e.only = append(e.only, name)
 				}
@@ -87,6 +81,9 @@ func (e *jsonEncoder) options(replacer, space goja.Value) {
 			space = o.ToString()
 		}
 	}
+	if _, ok := space.(*goja.Symbol); ok {
+		return
+	}
 	switch space.ExportType() {
 	case typeInt, typeFloat:
 		e.gap = strings.Repeat(" ", int(max(0, min(10, space.ToFloat()))))
@@ -98,7 +95,22 @@ func (e *jsonEncoder) options(replacer, space goja.Value) {
 	}
 }
 
-func nullish(v goja.Value) bool { return v == nil || goja.IsUndefined(v) || goja.IsNull(v) }
+// replacerName is the property an array replacer's item names: a string or a number, boxed or not.
+func replacerName(item goja.Value) (string, bool) {
+	switch x := item.(type) {
+	case nil, *goja.Symbol:
+		return "", false
+	case *goja.Object:
+		if c := x.ClassName(); c == "Number" || c == "String" {
+			return x.ToString().String(), true
+		}
+		return "", false
+	}
+	if t := item.ExportType(); t == typeString || t == typeInt || t == typeFloat {
+		return item.String(), true
+	}
+	return "", false
+}
 
 type jsonEncoder struct {
 	vm       *goja.Runtime

@@ -35,18 +35,20 @@ func TestJSONStringifyMatchesBuiltin(t *testing.T) {
 		`{ toJSON() { throw new RangeError("from toJSON") } }`, `{ get boom() { throw new TypeError("from getter") } }`,
 		`Object(1n)`, `{ a: 1, b: [1, 2] }, null, 2`, `{ a: 1, b: 2 }, ["b"]`, `{ a: 1 }, (k, v) => typeof v === "number" ? v * 2 : v`, `{ a: 1 }, undefined, "\t"`,
 		`{ a: "x" }, null, null`, `{ a: [], b: {}, c: [1, { d: [] }], e: { f: undefined } }, null, 2`, `[[], {}, [[]]], null, "--"`,
-		`{ a: 1, b: { a: 2, c: 3 }, 1: "one" }, ["a", 1, "a", new String("b"), new Number(1), {}, true]`, `{ a: 1 }, []`,
+		`{ a: 1, b: { a: 2, c: 3 }, 1: "one" }, ["a", 1, "a", new String("b"), new Number(1), {}, true, Symbol("a"), undefined, null, , 1.5]`, `{ a: 1 }, []`,
 		`{ a: [1, 2] }, null, 20`, `{ a: [1, 2] }, null, "abcdefghijklmnop"`, `{ a: [1, 2] }, null, new Number(3)`, `{ a: 1 }, null, -1`, `{ a: 1 }, null, 3.7`,
 		`{ a: 1, b: "x" }, function (k, v) { return k === "" ? [Object.keys(this), v] : typeof v === "number" ? undefined : v }`,
 		`{ a: 1 }, () => undefined`, `[1, 2, 3], (k, v) => k === "1" ? undefined : v`, `{ d: new Date(0) }, (k, v) => typeof v`,
-		`{ a: 1 }, { not: "a replacer" }, { not: "a space" }`, `(() => { let o = { end: 1 }; for (let i = 0; i < 100; i++) o = { o }; return o })()`,
+		`{ a: 1 }, { not: "a replacer" }, { not: "a space" }`, `{ a: [1] }, null, Symbol("s")`, `{ a: [1] }, null, "  \u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"`, `(() => { let o = { end: 1 }; for (let i = 0; i < 100; i++) o = { o }; return o })()`,
 		`(() => { const root = { }; let o = root; for (let i = 0; i < 50; i++) o = o.next = {}; o.back = root; return root })()`,
 		`(() => { let o = {}; const mid = o; for (let i = 0; i < 50; i++) o = o.next = {}; o.back = mid; return { top: mid } })()`,
 	}
-	// goja's own indents everything after an empty array one level too deep.
+	// goja's own indents everything after an empty array one level too deep, and cuts a string
+	// indent at 10 bytes rather than 10 characters.
 	v8 := map[string]string{
-		`{ a: [], b: {}, c: [1, { d: [] }], e: { f: undefined } }, null, 2`: "ok {\n  \"a\": [],\n  \"b\": {},\n  \"c\": [\n    1,\n    {\n      \"d\": []\n    }\n  ],\n  \"e\": {}\n}",
-		`[[], {}, [[]]], null, "--"`:                                        "ok [\n--[],\n--{},\n--[\n----[]\n--]\n]",
+		`{ a: [1] }, null, "  \u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"`: "ok {\n  éééééééé\"a\": [\n  éééééééé  éééééééé1\n  éééééééé]\n}",
+		`{ a: [], b: {}, c: [1, { d: [] }], e: { f: undefined } }, null, 2`:            "ok {\n  \"a\": [],\n  \"b\": {},\n  \"c\": [\n    1,\n    {\n      \"d\": []\n    }\n  ],\n  \"e\": {}\n}",
+		`[[], {}, [[]]], null, "--"`: "ok [\n--[],\n--{},\n--[\n----[]\n--]\n]",
 	}
 	for _, c := range cases {
 		run := func(fn string) string {
