@@ -99,8 +99,10 @@ function checkedMethod(method) {
   return method;
 }
 
+const noInit = Object.freeze({}); // a shared default: goja allocates each `= {}` anew
+
 class Request extends Body {
-  constructor(input, init = {}) {
+  constructor(input, init = noInit) {
     super();
     const src = input instanceof Request ? input : null;
     this.url = src ? src.url : new URL(String(input)).href;
@@ -120,8 +122,6 @@ class Request extends Body {
   }
   clone() { return new Request(this); }
 }
-
-const noInit = Object.freeze({}); // a shared default: goja allocates each `= {}` anew
 
 class Response extends Body {
   constructor(body = null, init = noInit) {
@@ -146,7 +146,7 @@ class Response extends Body {
     r.redirected = this.redirected;
     return r;
   }
-  static json(data, init = {}) {
+  static json(data, init = noInit) {
     const body = JSON.stringify(data);
     if (body === undefined) throw new TypeError("Value is not JSON serializable");
     const headers = new Headers(init.headers);
