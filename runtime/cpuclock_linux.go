@@ -24,11 +24,11 @@ type cpuClock struct {
 	cpuAtSample  time.Duration
 }
 
-// startCPUClock pins the calling goroutine to its thread until stop.
-func startCPUClock() *cpuClock {
+// begin starts a run of the clock, pinning the calling goroutine to its thread until stop.
+func (c *cpuClock) begin() {
 	goruntime.LockOSThread()
 	tid := unix.Gettid()
-	return &cpuClock{clock: (^int32(tid) << 3) | 6, start: time.Now()} // MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_SCHED)
+	*c = cpuClock{clock: (^int32(tid) << 3) | 6, start: time.Now()} // MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_SCHED)
 }
 
 func (c *cpuClock) read() time.Duration {

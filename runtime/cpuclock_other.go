@@ -7,6 +7,6 @@ import "time"
 // cpuClock falls back to wall time where the thread CPU clock is not available.
 type cpuClock struct{ start time.Time }
 
-func startCPUClock() *cpuClock             { return &cpuClock{start: time.Now()} }
+func (c *cpuClock) begin()                 { c.start = time.Now() }
 func (c *cpuClock) elapsed() time.Duration { return time.Since(c.start) }
 func (c *cpuClock) stop() time.Duration    { return time.Since(c.start) }

@@ -51,6 +51,7 @@ type instance struct {
 	pending  int // timers and I/O that may still post a callback
 	timers   map[int64]*timer
 	waiting  bool // ctx.waitUntil was called: the request has work to settle after its response
+	watch    watchdog
 }
 
 type task struct {
@@ -129,12 +130,12 @@ func dropTasks(q []task) {
 	}
 }
 
-// cpuSampleAfter is how long a run is charged its wall time before its CPU clock is sampled.
-const cpuSampleAfter = time.Millisecond
-
 // runJS runs JavaScript, charging its time to the request's CPU budget and interrupting it past the
 // budget. A Go panic or an interrupt marks the runtime broken so it is never reused.
 func (in *instance) runJS(f func() error) (err error) {
+	if in.watch.running {
+		return f() // already inside a run, which charges this too
+	}
 	remaining := in.cpuLimit - in.cpuUsed
 	if remaining <= 0 {
 		in.broken = true
@@ -143,46 +144,10 @@ func (in *instance) runJS(f func() error) (err error) {
 	guard := in.w.engine.memory
 	guard.enter(in)
 	defer guard.leave(in)
-	clock := startCPUClock()
-	// The watchdog wakes once to sample the CPU clock, then when the budget could be spent, and
-	// interrupts only if it really is: time the thread spent descheduled after the sample (other
-	// requests, other processes) is not charged.
-	// A garbage collection that ran meanwhile may have done its work on this thread (assists), which
-	// is the server's cost rather than the script's: the first overrun with a collection in between
-	// gets one more budget, so a trivial request on a busy server is not failed for it.
-	gcAtStart := gcCycles()
-	extended, done := false, false
-	var mu sync.Mutex
-	var t *time.Timer
-	var check func()
-	check = func() {
-		mu.Lock()
-		defer mu.Unlock()
-		if done {
-			return // fired as the run ended: its thread now runs other goroutines
-		}
-		left := remaining - clock.elapsed()
-		if left <= 0 && !extended && gcCycles() != gcAtStart {
-			extended = true
-			remaining += in.cpuLimit
-			left += in.cpuLimit
-		}
-		if left > 0 {
-			t = time.AfterFunc(max(left, time.Millisecond), check)
-			return
-		}
-		in.interrupt(errCPULimit)
-	}
-	mu.Lock() // the first check (it samples the CPU clock) may fire before AfterFunc returns
-	t = time.AfterFunc(min(remaining, cpuSampleAfter), check)
-	mu.Unlock()
+	in.watch.start(remaining)
 	defer func() {
-		mu.Lock()
-		done = true
-		t.Stop()
-		mu.Unlock()
+		in.cpuUsed += in.watch.stop()
 		in.vm.ClearInterrupt() // the watchdog may have fired just after f returned
-		in.cpuUsed += clock.stop()
 		if r := recover(); r != nil {
 			in.broken = true
 			err = fmt.Errorf("runtime panic: %v", r)

@@ -44,6 +44,7 @@ func (w *Worker) newInstance() (*instance, error) {
 	vm.SetMaxCallStackSize(w.spec.StackDepth)
 	vm.SetFieldNameMapper(goja.UncapFieldNameMapper())
 	in := &instance{w: w, vm: vm, wake: make(chan struct{}, 1)}
+	in.watch.in = in
 	installJSONStringify(vm, func() bool { return in.stopped.Load() != nil })
 	in.natives = &natives{in: in, bodies: map[int64]io.ReadCloser{}, pipes: map[int64]*io.PipeWriter{}, html: map[int64]*htmlSession{}, keys: map[int]*cryptoKey{}, codecs: map[int]*codec{}}
 	in.begin(context.Background(), startupCPULimit)
