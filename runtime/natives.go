@@ -248,8 +248,8 @@ func exported(v goja.Value) any {
 func (n *natives) request(init *goja.Object) (*http.Request, string) {
 	var body io.Reader
 	switch b := exported(init.Get("body")).(type) {
-	case goja.ArrayBuffer:
-		body = bytes.NewReader(b.Bytes())
+	case []byte: // a Uint8Array, exported without a copy
+		body = bytes.NewReader(b)
 	case string:
 		body = strings.NewReader(b)
 	}

@@ -165,8 +165,8 @@ func (in *instance) exportResponse(v goja.Value) (*response, error) {
 	}
 	if b := field(3); b != nil {
 		switch body := b.Export().(type) {
-		case goja.ArrayBuffer:
-			res.body = body.Bytes()
+		case []byte: // a Uint8Array, exported without a copy
+			res.body = body
 		case string: // a body the script gave as a string, encoded here as TextEncoder would
 			res.body = []byte(body)
 		default:

@@ -44,7 +44,7 @@ function setOutgoingBody(req, init) {
     return;
   }
   if (!(req._body instanceof ReadableStream)) {
-    init.body = typeof req._body === "string" ? req._body : wholeBuffer(req._body);
+    init.body = req._body; // a string or a Uint8Array of the body's own bytes, which Go takes as they are
     return;
   }
   const pipe = __weft.bodyPipe();
@@ -176,10 +176,10 @@ function exportResponse(res, stream) {
   if (!(res._body instanceof ReadableStream)) {
     if (res._used) throw new TypeError("Body has already been used. It can only be used once.");
     res._used = true;
-    out[3] = typeof res._body === "string" ? res._body : wholeBuffer(res._body);
+    out[3] = res._body; // as in setOutgoingBody
     return out;
   }
-  if (!stream) return res._bytes().then((b) => { out[3] = wholeBuffer(b); return out; });
+  if (!stream) return res._bytes().then((b) => { out[3] = b; return out; });
   if (res._used || res._body._locked) throw new TypeError("Body has already been used. It can only be used once.");
   res._used = true;
   const handle = passableHandle(res._body);
