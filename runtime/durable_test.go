@@ -210,3 +210,25 @@ func TestDurableObjectWaitUntilRunsBeforeTheNextRequest(t *testing.T) {
 		t.Fatalf("after waitUntil: %s", r.body)
 	}
 }
+
+// A stub's fetch carries the request's method, headers and body, however the body was given.
+func TestDurableObjectFetchCarriesTheRequestBody(t *testing.T) {
+	e := newStoreEngine(t)
+	w := e.load(t, "svc/production", `export class Echo {
+  async fetch(req) { return new Response(req.method + " " + req.headers.get("x-n") + " " + (await req.text())) }
+}
+export default { async fetch(req, env) {
+  const stub = env.ECHO.getByName("e");
+  const a = await stub.fetch("http://do/", { method: "POST", headers: { "x-n": "1" }, body: "text body" });
+  const b = await stub.fetch(new Request("http://do/", { method: "PUT", headers: { "x-n": "2" }, body: new TextEncoder().encode("xbytes").subarray(1) }));
+  const c = await stub.fetch(req);
+  return new Response([await a.text(), await b.text(), await c.text()].join("|"));
+} }`, func(s *WorkerSpec) {
+		s.Namespace = "svc/production"
+		s.Bindings = []Binding{{Name: "ECHO", Type: "durable_object_namespace", Target: map[string]string{"class_name": "Echo"}}}
+	})
+	r := do(w, "PATCH", "http://x/", "incoming", map[string]string{"x-n": "3"})
+	if want := "POST 1 text body|PUT 2 bytes|PATCH 3 incoming"; r.body != want {
+		t.Fatalf("got %q (%d), want %q\n%s", r.body, r.status, want, e.logs.text())
+	}
+}
