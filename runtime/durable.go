@@ -370,7 +370,7 @@ func (n *natives) durableNatives(set func(string, any)) {
 		o, ctx := n.durableHop(binding, id, name)
 		e, caller := n.in.w.engine, n.in.w
 		req, _ := n.request(init)
-		return n.in.vm.ToValue(n.async(func() (*http.Response, error) { return e.durableFetch(ctx, o, caller, req) }))
+		return n.in.vm.ToValue(n.async(func() (*http.Response, error) { return e.durableFetch(ctx, o, caller, req) }, nil))
 	})
 	set("doCall", func(binding, id, name, method, args string) *goja.Promise {
 		o, ctx := n.durableHop(binding, id, name)

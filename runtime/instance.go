@@ -30,10 +30,12 @@ type instance struct {
 	handle  goja.Callable
 	settle  goja.Callable // settles ctx.waitUntil promises
 	durable goja.Callable // constructs the Durable Object this runtime hosts
-	api     *goja.Object  // the prelude's dispatcher, for events other than fetch
-	natives *natives
-	object  *durableObject // the Durable Object this runtime hosts, if any
-	tap     LogSink        // also receives the current event's console output (cron run history)
+	// response makes the Response for an answer Go received: (status, statusText, headers, body, bodyHandle, url).
+	response goja.Callable
+	api      *goja.Object // the prelude's dispatcher, for events other than fetch
+	natives  *natives
+	object   *durableObject // the Durable Object this runtime hosts, if any
+	tap      LogSink        // also receives the current event's console output (cron run history)
 
 	mu     sync.Mutex
 	queue  []task

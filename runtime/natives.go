@@ -340,10 +340,11 @@ func (in *instance) errorValue(err error) goja.Value {
 	return e
 }
 
-// async runs do on a goroutine and settles the returned promise with its response on the loop; the
-// response body stays in Go, read by the script as a stream. At most maxConnections requests of one
-// request wait for their answers at once; the others queue, as in Workers.
-func (n *natives) async(do func() (*http.Response, error)) *goja.Promise {
+// async runs do on a goroutine and settles the returned promise with the Response for its answer,
+// made on the loop; the response body stays in Go, read by the script as a stream. url gives the
+// Response's url (nil: none). At most maxConnections requests of one request wait for their answers
+// at once; the others queue, as in Workers.
+func (n *natives) async(do func() (*http.Response, error), url func(*http.Response) goja.Value) *goja.Promise {
 	in := n.in
 	n.subrequests++
 	p, resolve, reject := in.vm.NewPromise()
@@ -371,23 +372,33 @@ func (n *natives) async(do func() (*http.Response, error)) *goja.Promise {
 				reject(in.vm.NewTypeError(fmt.Sprintf("fetch failed: %v", err)))
 				return
 			}
-			url := ""
-			if res.Request != nil {
-				url = res.Request.URL.String()
+			r, err := n.goResponse(res, url)
+			if err != nil {
+				res.Body.Close()
+				reject(err)
+				return
 			}
-			// The prelude's goResponse reads [status, statusText, headers, body, bodyHandle, url]: an
-			// array's elements cost goja less to make and read than a Go map's fields.
-			statusText := strings.TrimSpace(strings.TrimPrefix(res.Status, strconv.Itoa(res.StatusCode)))
-			var body, handle any = goja.Undefined(), goja.Undefined()
-			if whole, ok := res.Body.(*wholeBody); ok {
-				body = in.vm.NewArrayBuffer(whole.bytes) // a service binding's buffered answer: no stream needed
-			} else {
-				handle = n.openBody(res.Body)
-			}
-			resolve(in.vm.NewArray(res.StatusCode, statusText, headerArray(in.vm, res.Header, ""), body, handle, url))
+			resolve(r)
 		}, drop)
 	})
 	return p
+}
+
+// goResponse is the script's Response for an answer Go received.
+func (n *natives) goResponse(res *http.Response, url func(*http.Response) goja.Value) (goja.Value, error) {
+	vm := n.in.vm
+	statusText := strings.TrimSpace(strings.TrimPrefix(res.Status, strconv.Itoa(res.StatusCode)))
+	body, handle := goja.Undefined(), goja.Undefined()
+	if whole, ok := res.Body.(*wholeBody); ok {
+		body = vm.ToValue(vm.NewArrayBuffer(whole.bytes)) // a service binding's buffered answer: no stream needed
+	} else {
+		handle = vm.ToValue(n.openBody(res.Body))
+	}
+	u := goja.Undefined()
+	if url != nil {
+		u = url(res)
+	}
+	return n.in.response(goja.Undefined(), vm.ToValue(res.StatusCode), vm.ToValue(statusText), headerArray(vm, res.Header, ""), body, handle, u)
 }
 
 func (n *natives) fetch(init *goja.Object) *goja.Promise {
@@ -399,7 +410,12 @@ func (n *natives) fetch(init *goja.Object) *goja.Promise {
 	case "error":
 		client.CheckRedirect = func(*http.Request, []*http.Request) error { return fmt.Errorf("redirect was not allowed") }
 	}
-	return n.async(func() (*http.Response, error) { return client.Do(req) })
+	return n.async(func() (*http.Response, error) { return client.Do(req) }, func(res *http.Response) goja.Value {
+		if res.Request == nil {
+			return goja.Undefined()
+		}
+		return n.in.vm.ToValue(res.Request.URL.String()) // after any redirects
+	})
 }
 
 func (n *natives) service(binding string, init *goja.Object) *goja.Promise {
@@ -418,7 +434,8 @@ func (n *natives) service(binding string, init *goja.Object) *goja.Promise {
 	if err != nil {
 		n.throw(err.Error())
 	}
+	asked := init.Get("url") // the answer's url, as in workerd
 	return n.async(func() (*http.Response, error) {
 		return disp.DispatchService(ctx, target["service"], target["environment"], req)
-	})
+	}, func(*http.Response) goja.Value { return asked })
 }

@@ -8,10 +8,8 @@ async function fetchImpl(input, init) {
     // An abort settles the fetch at once; the connection's late answer is dropped.
     pending = Promise.race([pending, new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }))]);
   }
-  const answer = await pending;
-  const r = goResponse(answer), url = answer[5];
-  if (url !== "") r.url = url;
-  if (url !== "" && url !== req.url) r.redirected = true;
+  const r = await pending; // made by goResponse
+  if (r.url !== "" && r.url !== req.url) r.redirected = true;
   return r;
 }
 define("fetch", (input, init) => fetchImpl(input, init));
@@ -80,14 +78,16 @@ const goRequestProto = Object.create(Request.prototype);
 protoDefaults(goRequestProto, { redirect: "manual" });
 
 // goResponse is the Response for an answer Go received (fetch, a service binding, a Durable
-// Object), given as [status, statusText, headers, body, bodyHandle, url] (natives.async): status
-// and headers were checked where the answer was made, so they are not again.
-function goResponse(answer) {
+// Object): Go calls it as the answer arrives (natives.async) and settles the caller's promise with
+// it, which costs no promise job of its own. Status and headers were checked where the answer was
+// made, so they are not again.
+function goResponse(status, statusText, headers, body, bodyHandle, url) {
   const r = Object.create(Response.prototype);
-  r.status = answer[0];
-  if (answer[1]) r.statusText = answer[1];
-  r._goHeaders = answer[2];
-  r._body = incomingBody(answer[0], answer[3], answer[4]);
+  r.status = status;
+  if (statusText) r.statusText = statusText;
+  r._goHeaders = headers;
+  r._body = incomingBody(status, body, bodyHandle);
+  if (url) r.url = url;
   return r;
 }
 
@@ -107,18 +107,12 @@ function serviceBinding(name) {
   });
   const binding = Object.create(rpc);
   binding.fetch = function fetch(input, init) {
-    let req, sent;
     try {
-      req = sendable(input, init);
-      sent = __weft.service(name, outgoingInit(req, "manual"));
+      // The answer's url is the one the binding was asked for, as in workerd.
+      return __weft.service(name, outgoingInit(sendable(input, init), "manual"));
     } catch (err) {
       return Promise.reject(err);
     }
-    return sent.then((answer) => {
-      const res = goResponse(answer);
-      res.url = req.url; // as workerd: the URL the binding was asked for
-      return res;
-    });
   };
   return binding;
 }
@@ -300,6 +294,7 @@ G.__weft_setup = function (format, envDesc) {
       await Promise.allSettled(waits);
       return { retry, error };
     },
+    response: goResponse,
     // durable constructs the Durable Object this runtime hosts.
     durable(className, hex, name) {
       const mod = G.__weft_exports || {};
