@@ -121,7 +121,7 @@ func TestNoSharedGlobalsAndSubrequestLimit(t *testing.T) {
 // panickingServices is a dispatcher with a bug: it panics on every call.
 type panickingServices struct{}
 
-func (panickingServices) DispatchService(context.Context, string, string, *http.Request) (*http.Response, error) {
+func (panickingServices) ServiceWorker(context.Context, string, string, *http.Request) (*Worker, func(*http.Response, error), error) {
 	panic("dispatcher bug")
 }
 

@@ -51,9 +51,11 @@ type EngineConfig struct {
 	ShrinkEvery time.Duration
 }
 
-// ServiceDispatcher runs a request against another environment in-process (service bindings).
+// ServiceDispatcher finds where a service binding's request goes; the runtime runs it in-process.
 type ServiceDispatcher interface {
-	DispatchService(ctx context.Context, service, environment string, req *http.Request) (*http.Response, error)
+	// ServiceWorker is the worker serving service/environment for req, and done, which the runtime
+	// calls with the outcome once the worker has answered (to log the hop).
+	ServiceWorker(ctx context.Context, service, environment string, req *http.Request) (w *Worker, done func(*http.Response, error), err error)
 }
 
 // LogSink receives console output, exceptions and request lines.

@@ -44,14 +44,14 @@ type engineServices struct {
 	workers map[string]*Worker
 }
 
-func (s *engineServices) DispatchService(ctx context.Context, service, env string, r *http.Request) (*http.Response, error) {
+func (s *engineServices) ServiceWorker(ctx context.Context, service, env string, r *http.Request) (*Worker, func(*http.Response, error), error) {
 	s.mu.Lock()
 	w := s.workers[service]
 	s.mu.Unlock()
 	if w == nil {
-		return nil, fmt.Errorf("no service %s", service)
+		return nil, nil, fmt.Errorf("no service %s", service)
 	}
-	return w.Fetch(ctx, r)
+	return w, func(*http.Response, error) {}, nil
 }
 
 func (s *engineServices) CallService(ctx context.Context, service, env, entrypoint, method, args string) (string, error) {

@@ -178,6 +178,14 @@ func (in *instance) runJS(f func() error) (err error) {
 	return err
 }
 
+// paused runs f, called from JavaScript on this runtime, with the runtime's CPU clock stopped: f
+// runs another runtime's JavaScript, which charges its own request.
+func (in *instance) paused(f func() error) error {
+	in.cpuUsed += in.watch.stop()
+	defer in.watch.start(in.cpuLimit - in.cpuUsed)
+	return f()
+}
+
 // startIO counts work off the loop that will post a callback, so await keeps waiting for it, and
 // returns the request generation the callback belongs to.
 func (in *instance) startIO() uint64 {
@@ -191,19 +199,23 @@ func (in *instance) startIO() uint64 {
 // callAndAwait runs call (into the prelude, which answers with a value or a promise) and then the loop
 // until that promise settles: one event handled, start to finish.
 func (in *instance) callAndAwait(gen uint64, wall time.Duration, call func() (goja.Value, error)) (goja.Value, error) {
-	var p *goja.Promise
-	var v goja.Value
-	err := in.runJS(func() (err error) {
+	v, p, err := in.call(call)
+	if err != nil || p == nil { // an answer made at once needs no loop
+		return v, err
+	}
+	return in.await(gen, p, wall)
+}
+
+// call runs call's first turn: its answer, which is a promise (p) when the prelude gave one.
+func (in *instance) call(call func() (goja.Value, error)) (v goja.Value, p *goja.Promise, err error) {
+	err = in.runJS(func() (err error) {
 		if v, err = call(); err != nil {
 			return in.asJSError(err)
 		}
 		p, _ = v.Export().(*goja.Promise)
 		return nil
 	})
-	if err != nil || p == nil { // an answer made at once needs no loop
-		return v, err
-	}
-	return in.await(gen, p, wall)
+	return v, p, err
 }
 
 // interrupt stops the script running on this runtime with err.

@@ -346,42 +346,65 @@ func (in *instance) errorValue(err error) goja.Value {
 // at once; the others queue, as in Workers.
 func (n *natives) async(do func() (*http.Response, error), url func(*http.Response) goja.Value) *goja.Promise {
 	in := n.in
-	n.subrequests++
 	p, resolve, reject := in.vm.NewPromise()
-	if limit := in.w.spec.Subrequests; n.subrequests > limit {
-		reject(in.vm.NewGoError(fmt.Errorf("Too many subrequests (at most %d per request)", limit)))
+	if tooMany := n.subrequest(); tooMany != nil {
+		reject(tooMany)
 		return p
 	}
 	gen := in.startIO()
-	if n.conns == nil {
-		n.conns = make(chan struct{}, in.w.spec.Connections)
-	}
-	conns := n.conns
+	conns := n.connections()
 	spawn(func() {
 		conns <- struct{}{}
 		res, err := guarded(do)
 		<-conns
-		drop := func() {
-			if res != nil {
-				res.Body.Close()
-			}
-		}
-		in.postOr(gen, func() {
-			in.pending--
-			if err != nil {
-				reject(in.vm.NewTypeError(fmt.Sprintf("fetch failed: %v", err)))
-				return
-			}
-			r, err := n.goResponse(res, url)
-			if err != nil {
-				res.Body.Close()
-				reject(err)
-				return
-			}
-			resolve(r)
-		}, drop)
+		n.answerLater(gen, res, err, url, resolve, reject)
 	})
 	return p
+}
+
+// subrequest counts one against the request's limit, and is the error past it.
+func (n *natives) subrequest() *goja.Object {
+	n.subrequests++
+	if limit := n.in.w.spec.Subrequests; n.subrequests > limit {
+		return n.in.vm.NewGoError(fmt.Errorf("Too many subrequests (at most %d per request)", limit))
+	}
+	return nil
+}
+
+// connections holds a slot for each subrequest of the request waiting for its answer.
+func (n *natives) connections() chan struct{} {
+	if n.conns == nil {
+		n.conns = make(chan struct{}, n.in.w.spec.Connections)
+	}
+	return n.conns
+}
+
+// answerLater settles a subrequest's promise on the loop, unless the request has ended by then.
+func (n *natives) answerLater(gen uint64, res *http.Response, err error, url func(*http.Response) goja.Value, resolve, reject func(any) error) {
+	drop := func() {
+		if res != nil {
+			res.Body.Close()
+		}
+	}
+	n.in.postOr(gen, func() {
+		n.in.pending--
+		n.answer(res, err, url, resolve, reject)
+	}, drop)
+}
+
+// answer settles a subrequest's promise with the Response for res, or rejects it with err.
+func (n *natives) answer(res *http.Response, err error, url func(*http.Response) goja.Value, resolve, reject func(any) error) {
+	if err != nil {
+		reject(n.in.vm.NewTypeError(fmt.Sprintf("fetch failed: %v", err)))
+		return
+	}
+	r, err := n.goResponse(res, url)
+	if err != nil {
+		res.Body.Close()
+		reject(err)
+		return
+	}
+	resolve(r)
 }
 
 // goResponse is the script's Response for an answer Go received.
@@ -435,7 +458,73 @@ func (n *natives) service(binding string, init *goja.Object) *goja.Promise {
 		n.throw(err.Error())
 	}
 	asked := init.Get("url") // the answer's url, as in workerd
+	url := func(*http.Response) goja.Value { return asked }
+	call, err := guarded(func() (serviceCall, error) {
+		wk, done, err := disp.ServiceWorker(ctx, target["service"], target["environment"], req)
+		return serviceCall{wk, done}, err
+	})
+	if err == nil && n.subrequests < n.in.w.spec.Subrequests {
+		select {
+		case n.connections() <- struct{}{}:
+			return n.serviceInline(ctx, req, call, url)
+		default: // every connection is waiting: this call queues off the loop
+		}
+	}
 	return n.async(func() (*http.Response, error) {
-		return disp.DispatchService(ctx, target["service"], target["environment"], req)
-	}, func(*http.Response) goja.Value { return asked })
+		if err != nil {
+			return nil, err
+		}
+		return call.fetch(ctx, req)
+	}, url)
+}
+
+// serviceCall is the worker a service binding's request goes to, and the dispatcher's function that
+// takes the outcome.
+type serviceCall struct {
+	w    *Worker
+	done func(*http.Response, error)
+}
+
+func (c serviceCall) fetch(ctx context.Context, req *http.Request) (*http.Response, error) {
+	res, err := c.w.Fetch(ctx, req)
+	c.done(res, err)
+	return res, err
+}
+
+// serviceInline runs a service binding's request on this goroutine, holding one of the request's
+// connections: in-process, a handler's first turn needs no other goroutine, and an answer it makes
+// at once settles the promise here, with no wake-up of this runtime's loop. This runtime's CPU clock
+// stops meanwhile, as the callee's time is its own. An answer still pending after the first turn
+// is waited for off the loop, as async's are.
+func (n *natives) serviceInline(ctx context.Context, req *http.Request, call serviceCall, url func(*http.Response) goja.Value) *goja.Promise {
+	in := n.in
+	n.subrequests++
+	p, resolve, reject := in.vm.NewPromise()
+	type started struct {
+		res  *http.Response
+		wait func() (*http.Response, error)
+	}
+	var first started
+	err := in.paused(func() (err error) {
+		first, err = guarded(func() (s started, err error) {
+			s.res, s.wait, err = call.w.fetchStart(ctx, req)
+			return s, err
+		})
+		return err
+	})
+	res, wait := first.res, first.wait
+	if wait == nil {
+		<-n.conns
+		call.done(res, err)
+		n.answer(res, err, url, resolve, reject)
+		return p
+	}
+	gen, conns := in.startIO(), n.conns
+	spawn(func() {
+		res, err := guarded(wait)
+		<-conns
+		call.done(res, err)
+		n.answerLater(gen, res, err, url, resolve, reject)
+	})
+	return p
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	goruntime "runtime"
 	"strings"
@@ -490,5 +491,58 @@ func TestModulesWorkersAreStrict(t *testing.T) {
 	sw := e.load(t, "sw", `addEventListener("fetch", (ev) => ev.respondWith((() => { `+probe+` })()))`, nil)
 	if r := get(sw, "http://sw/"); r.body != "sloppy" {
 		t.Errorf("service-worker script: %q", r.body)
+	}
+}
+
+// A service binding's callee runs its first turn on the caller's goroutine; its CPU time is its own,
+// so a caller with a small budget may call a callee that spends more than that budget.
+func TestServiceBindingCalleeCPUIsNotChargedToTheCaller(t *testing.T) {
+	e := newTestEngine()
+	e.load(t, "heavy", `export default { fetch() {
+  const end = Date.now() + 60; let n = 0;
+  while (Date.now() < end) n++; // spins (the clock advances while it runs, as CPU time does)
+  return new Response("spun " + (n > 0));
+} }`, func(s *WorkerSpec) { s.CPULimit = 10 * time.Second })
+	caller := e.load(t, "light", `export default { async fetch(req, env) {
+  const a = await env.HEAVY.fetch("http://heavy/"), b = await env.HEAVY.fetch("http://heavy/");
+  return new Response((await a.text()) + "," + (await b.text()));
+} }`, func(s *WorkerSpec) {
+		s.CPULimit = 40 * time.Millisecond
+		s.Bindings = []Binding{{Name: "HEAVY", Type: "service", Target: map[string]string{"service": "heavy"}}}
+	})
+	if r := get(caller, "http://light/"); r.status != 200 || r.body != "spun true,spun true" {
+		t.Fatalf("got %d %q\n%s", r.status, r.body, e.logs.text())
+	}
+}
+
+// Calls whose callees wait (here on an origin) are still in flight together: the second call starts
+// while the first waits, as the origin only answers the first once the second has arrived.
+func TestServiceBindingCallsOverlap(t *testing.T) {
+	release := make(chan struct{})
+	origin := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/release" {
+			close(release)
+			rw.Write([]byte("released"))
+			return
+		}
+		select {
+		case <-release:
+			rw.Write([]byte("waited"))
+		case <-time.After(10 * time.Second):
+			rw.Write([]byte("never released"))
+		}
+	}))
+	defer origin.Close()
+	e := newTestEngine()
+	e.load(t, "proxy", `export default { fetch(req, env) { return fetch(env.ORIGIN + new URL(req.url).pathname) } }`,
+		func(s *WorkerSpec) { s.Vars = []Var{{Name: "ORIGIN", Value: origin.URL}} })
+	caller := e.load(t, "both", `export default { async fetch(req, env) {
+  const [a, b] = await Promise.all([env.P.fetch("http://p/wait"), env.P.fetch("http://p/release")]);
+  return new Response((await a.text()) + "," + (await b.text()));
+} }`, func(s *WorkerSpec) {
+		s.Bindings = []Binding{{Name: "P", Type: "service", Target: map[string]string{"service": "proxy"}}}
+	})
+	if r := get(caller, "http://both/"); r.body != "waited,released" {
+		t.Fatalf("got %d %q\n%s", r.status, r.body, e.logs.text())
 	}
 }

@@ -106,42 +106,84 @@ func (res *response) reader() io.ReadCloser {
 // run serves one request on one runtime and returns its response; waitUntil work continues on the
 // runtime in the background, which then goes back to the pool.
 func (w *Worker) run(ctx context.Context, r *http.Request) (*response, error) {
-	body, stream, err := requestBody(r, w.spec.MaxRequestBody)
+	t, err := w.start(ctx, r)
 	if err != nil {
 		return nil, err
+	}
+	return t.finish()
+}
+
+// fetchTurn is a request whose handler has run its first turn: its answer may still be a pending
+// promise, which finish waits for.
+type fetchTurn struct {
+	w      *Worker
+	in     *instance
+	gen    uint64
+	stop   context.CancelFunc
+	answer goja.Value
+	p      *goja.Promise // the answer as a promise, if the handler gave one
+}
+
+// start takes a runtime and runs the handler's first turn on the calling goroutine.
+func (w *Worker) start(ctx context.Context, r *http.Request) (fetchTurn, error) {
+	body, stream, err := requestBody(r, w.spec.MaxRequestBody)
+	if err != nil {
+		return fetchTurn{}, err
 	}
 	in, err := w.get()
 	if err != nil {
-		return nil, err
+		return fetchTurn{}, err
 	}
-	ctx, stop := context.WithCancel(ctx)
-	gen := in.begin(ctx, w.spec.CPULimit)
-	res, err := in.callAndAwait(gen, w.spec.WallLimit, func() (goja.Value, error) {
+	t := fetchTurn{w: w, in: in}
+	ctx, t.stop = context.WithCancel(ctx)
+	t.gen = in.begin(ctx, w.spec.CPULimit)
+	t.answer, t.p, err = in.call(func() (goja.Value, error) {
 		return in.handle(goja.Undefined(), in.requestArgs(r, body, stream)...)
 	})
+	if err != nil {
+		t.fail()
+		return fetchTurn{}, err
+	}
+	return t, nil
+}
+
+// ready reports whether finish has nothing to wait for.
+func (t *fetchTurn) ready() bool { return t.p == nil || t.p.State() != goja.PromiseStatePending }
+
+// finish waits for the answer (running the runtime's loop) and exports it.
+func (t *fetchTurn) finish() (*response, error) {
+	in, v, err := t.in, t.answer, error(nil)
+	if t.p != nil {
+		v, err = in.await(t.gen, t.p, t.w.spec.WallLimit)
+	}
 	var out *response
 	if err == nil {
-		out, err = in.exportResponse(res)
+		out, err = in.exportResponse(v)
 	}
 	if err != nil {
-		in.end()
-		w.put(in)
-		stop()
+		t.fail()
 		return nil, err
 	}
 	if out.script != nil {
 		// The runtime serves the body first; waitUntil work is settled when it ends.
-		out.script.gen, out.script.stop = gen, stop
+		out.script.gen, out.script.stop = t.gen, t.stop
 		return out, nil
 	}
-	w.release(in, gen)
+	t.w.release(in, t.gen)
 	if out.stream != nil {
 		// A body passed through may still be arriving on a connection of this request's context.
-		out.stream = &closeHook{ReadCloser: out.stream, hook: stop}
+		out.stream = &closeHook{ReadCloser: out.stream, hook: t.stop}
 	} else {
-		stop()
+		t.stop()
 	}
 	return out, nil
+}
+
+// fail ends a request that produced no response and returns its runtime.
+func (t *fetchTurn) fail() {
+	t.in.end()
+	t.w.put(t.in)
+	t.stop()
 }
 
 // closeHook runs hook after closing a body.
@@ -337,16 +379,45 @@ func requestID() string {
 
 // Fetch runs the handler in-process and returns its response (service bindings, tests).
 func (w *Worker) Fetch(ctx context.Context, r *http.Request) (*http.Response, error) {
-	res, err := w.run(ctx, r)
+	res, wait, err := w.fetchStart(ctx, r)
+	if wait != nil {
+		return wait()
+	}
+	return res, err
+}
+
+// fetchStart runs r's first turn on the calling goroutine and gives its answer when that is ready;
+// otherwise it gives wait, which finishes the request (blocking).
+func (w *Worker) fetchStart(ctx context.Context, r *http.Request) (res *http.Response, wait func() (*http.Response, error), err error) {
+	t, err := w.start(ctx, r)
 	if err != nil {
-		var je *jsError
-		if errors.As(err, &je) {
-			w.logException(err)
-			return nil, errors.New(je.message)
-		}
-		return nil, err
+		return nil, nil, w.inProcessError(err)
+	}
+	if !t.ready() {
+		return nil, func() (*http.Response, error) { return w.inProcess(r, t.finish) }, nil
+	}
+	res, err = w.inProcess(r, t.finish)
+	return res, nil, err
+}
+
+// inProcess runs finish and gives its response as an in-process caller takes it.
+func (w *Worker) inProcess(r *http.Request, finish func() (*response, error)) (*http.Response, error) {
+	res, err := finish()
+	if err != nil {
+		return nil, w.inProcessError(err)
 	}
 	return res.httpResponse(r), nil
+}
+
+// inProcessError is a failure as an in-process caller sees it: a script's exception is logged here,
+// and the caller gets its message.
+func (w *Worker) inProcessError(err error) error {
+	var je *jsError
+	if errors.As(err, &je) {
+		w.logException(err)
+		return errors.New(je.message)
+	}
+	return err
 }
 
 // wholeBody is a body already in memory: an in-process caller takes its bytes without reading.

@@ -128,28 +128,29 @@ func (g *Gateway) version(ctx context.Context, tg target, r *http.Request) (*mod
 	return g.cfg.Store.GetVersion(ctx, tg.service, tg.envName, tg.version)
 }
 
-// DispatchService runs a request against another environment's live version in-process (service bindings).
-func (g *Gateway) DispatchService(ctx context.Context, service, env string, req *http.Request) (*http.Response, error) {
+// ServiceWorker finds the worker of another environment's live version that serves a service
+// binding's request; done logs the hop in that environment's log, with its timing.
+func (g *Gateway) ServiceWorker(ctx context.Context, service, env string, req *http.Request) (*runtime.Worker, func(*http.Response, error), error) {
 	if env == "" {
 		env = models.ProductionEnvName
 	}
 	e := g.table.Load().envs[envKey(service, env)]
 	if e == nil || len(e.splits) == 0 {
-		return nil, fmt.Errorf("service %s/%s has no deployed version", service, env)
+		return nil, nil, fmt.Errorf("service %s/%s has no deployed version", service, env)
 	}
 	v := e.pick(req)
 	wk, err := g.worker(ctx, e, v)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	start := time.Now()
-	res, err := wk.Fetch(ctx, req)
-	status := "error"
-	if err == nil {
-		status = strconv.Itoa(res.StatusCode)
-	}
-	g.logHop(e, v, start, fmt.Sprintf("%s %s %s %s (service binding)", req.Method, req.URL.RequestURI(), status, time.Since(start).Round(10*time.Microsecond)))
-	return res, err
+	return wk, func(res *http.Response, err error) {
+		status := "error"
+		if err == nil {
+			status = strconv.Itoa(res.StatusCode)
+		}
+		g.logHop(e, v, start, fmt.Sprintf("%s %s %s %s (service binding)", req.Method, req.URL.RequestURI(), status, time.Since(start).Round(10*time.Microsecond)))
+	}, nil
 }
 
 // CallService makes an RPC call on another environment's live version: a method of its default
