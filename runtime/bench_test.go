@@ -31,6 +31,20 @@ func BenchmarkJSONAPI(b *testing.B) {
 	}
 }
 
+// BenchmarkHelloAsync is hello world from an async handler, the usual shape of a fetch handler.
+func BenchmarkHelloAsync(b *testing.B) {
+	e := newTestEngine()
+	w := e.load(b, "hello", `export default { async fetch() { return new Response("Hello world") } }`, nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		w.ServeHTTP(rec, httptest.NewRequest("GET", "http://hello.localhost/", nil))
+		if rec.Code != 200 {
+			b.Fatal(rec.Code, rec.Body.String())
+		}
+	}
+}
+
 func BenchmarkHello(b *testing.B) {
 	e := newTestEngine()
 	w := e.load(b, "hello", `export default { fetch() { return new Response("Hello world") } }`, nil)

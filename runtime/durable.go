@@ -169,7 +169,7 @@ func (e *Engine) settleObject(o *durableObject, in *instance, host *Worker, gen 
 		settle, _ := goja.AssertFunction(o.api.Get("settle"))
 		v, err := settle(o.api)
 		if err == nil {
-			waits, _ = v.Export().(*goja.Promise)
+			waits = promiseOf(v)
 		}
 		return err
 	})

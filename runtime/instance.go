@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -26,10 +27,12 @@ var (
 type instance struct {
 	w  *Worker
 	vm *goja.Runtime
-	// handle is the prelude's dispatcher: (event kind, request init) → Promise of the exported response.
-	handle  goja.Callable
-	settle  goja.Callable // settles ctx.waitUntil promises
-	durable goja.Callable // constructs the Durable Object this runtime hosts
+	// handle runs the fetch handler: its response exported, or a promise of the response, which
+	// exportLater exports once settled.
+	handle      goja.Callable
+	exportLater goja.Callable
+	settle      goja.Callable // settles ctx.waitUntil promises
+	durable     goja.Callable // constructs the Durable Object this runtime hosts
 	// response makes the Response for an answer Go received: (status, statusText, headers, body, bodyHandle, url).
 	response goja.Callable
 	api      *goja.Object // the prelude's dispatcher, for events other than fetch
@@ -212,11 +215,22 @@ func (in *instance) call(call func() (goja.Value, error)) (v goja.Value, p *goja
 		if v, err = call(); err != nil {
 			return in.asJSError(err)
 		}
-		p, _ = v.Export().(*goja.Promise)
+		p = promiseOf(v)
 		return nil
 	})
 	return v, p, err
 }
+
+// promiseOf is v as a promise, or nil: other values are not exported, as that copies them.
+func promiseOf(v goja.Value) *goja.Promise {
+	if o, ok := v.(*goja.Object); ok && o.ExportType() == promiseType {
+		p, _ := o.Export().(*goja.Promise)
+		return p
+	}
+	return nil
+}
+
+var promiseType = reflect.TypeFor[*goja.Promise]()
 
 // interrupt stops the script running on this runtime with err.
 func (in *instance) interrupt(err error) {

@@ -67,6 +67,7 @@ func (w *Worker) newInstance() (*instance, error) {
 		in.settle, _ = goja.AssertFunction(obj.Get("settle"))
 		in.durable, _ = goja.AssertFunction(obj.Get("durable"))
 		in.response, _ = goja.AssertFunction(obj.Get("response"))
+		in.exportLater, _ = goja.AssertFunction(obj.Get("exportLater"))
 		in.api = obj
 		if _, err := vm.RunProgram(w.program); err != nil {
 			return in.asJSError(err)

@@ -138,7 +138,14 @@ func (w *Worker) start(ctx context.Context, r *http.Request) (fetchTurn, error) 
 	ctx, t.stop = context.WithCancel(ctx)
 	t.gen = in.begin(ctx, w.spec.CPULimit)
 	t.answer, t.p, err = in.call(func() (goja.Value, error) {
-		return in.handle(goja.Undefined(), in.requestArgs(r, body, stream)...)
+		v, err := in.handle(goja.Undefined(), in.requestArgs(r, body, stream)...)
+		if err != nil {
+			return nil, err
+		}
+		if p := promiseOf(v); p != nil && p.State() == goja.PromiseStateFulfilled {
+			return in.exportLater(goja.Undefined(), p.Result()) // already settled: exported in this run
+		}
+		return v, nil
 	})
 	if err != nil {
 		t.fail()
@@ -154,7 +161,9 @@ func (t *fetchTurn) ready() bool { return t.p == nil || t.p.State() != goja.Prom
 func (t *fetchTurn) finish() (*response, error) {
 	in, v, err := t.in, t.answer, error(nil)
 	if t.p != nil {
-		v, err = in.await(t.gen, t.p, t.w.spec.WallLimit)
+		if v, err = in.await(t.gen, t.p, t.w.spec.WallLimit); err == nil {
+			v, _, err = in.call(func() (goja.Value, error) { return in.exportLater(goja.Undefined(), v) })
+		}
 	}
 	var out *response
 	if err == nil {
@@ -210,7 +219,7 @@ func (w *Worker) release(in *instance, gen uint64) {
 	err := in.runJS(func() error {
 		v, err := in.settle(goja.Undefined())
 		if err == nil {
-			waits, _ = v.Export().(*goja.Promise)
+			waits = promiseOf(v)
 		}
 		return err
 	})

@@ -214,8 +214,8 @@ G.__weft_setup = function (format, envDesc) {
         throw new Error('No fetch handler: call addEventListener("fetch", (event) => event.respondWith(...))');
       }
     },
-    // handle answers with the exported response, or a promise of it when the handler's answer is a
-    // promise: a plain async function and its awaits would cost promise jobs on every request.
+    // handle answers with the exported response, or with the handler's promise of a response: a
+    // plain async function and its awaits would cost promise jobs on every request.
     handle(method, url, headers, cf, body, bodyHandle) { // as Go's requestArgs
       if (waits.length) waits = [];
       const request = incomingRequest(method, url, headers, cf, body, bodyHandle);
@@ -236,8 +236,9 @@ G.__weft_setup = function (format, envDesc) {
         res = responded;
       }
       if (res instanceof Response) return exportResponse(res, true);
-      return Promise.resolve(res).then((r) => exportResponse(r, true));
+      return Promise.resolve(res); // Go exports what it settles with (exportLater), costing no job here
     },
+    exportLater: (res) => exportResponse(res, true),
     // rpc calls a method of the default export or of a named entrypoint, for a service binding.
     async rpc(entrypoint, method, args) {
       const mod = G.__weft_exports || {};
