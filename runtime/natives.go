@@ -421,7 +421,7 @@ func (n *natives) goResponse(res *http.Response, url func(*http.Response) goja.V
 	if url != nil {
 		u = url(res)
 	}
-	return n.in.response(goja.Undefined(), vm.ToValue(res.StatusCode), vm.ToValue(statusText), headerArray(vm, res.Header, ""), body, handle, u)
+	return n.in.response(goja.Undefined(), vm.ToValue(res.StatusCode), vm.ToValue(statusText), headerBlock(vm, res.Header, ""), body, handle, u)
 }
 
 func (n *natives) fetch(init *goja.Object) *goja.Promise {

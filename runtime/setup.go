@@ -124,7 +124,7 @@ func (w *Worker) envValue(vm *goja.Runtime) goja.Value {
 // reads as a stream.
 func (in *instance) requestArgs(r *http.Request, body []byte, stream io.ReadCloser) []goja.Value {
 	vm := in.vm
-	args := []goja.Value{vm.ToValue(r.Method), vm.ToValue(requestURL(r)), headerArray(vm, r.Header, r.Host),
+	args := []goja.Value{vm.ToValue(r.Method), vm.ToValue(requestURL(r)), headerBlock(vm, r.Header, r.Host),
 		vm.ToValue(in.w.engine.requestCF(r)), goja.Undefined(), goja.Undefined()}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		if stream != nil {
@@ -178,15 +178,53 @@ func (in *instance) exportResponse(v goja.Value) (*response, error) {
 	return res, nil
 }
 
-// headerArray is the flat [name, value, name, value, …] list the prelude builds Headers from, as a
-// JavaScript array: a Go slice would be wrapped anew on every element the script reads. A non-empty
-// host comes first, as the Host header Go keeps apart.
-func headerArray(vm *goja.Runtime, h http.Header, host string) *goja.Object {
-	n := 0
-	for _, vs := range h {
-		n += len(vs)
+// headerBlock is the header list the prelude builds Headers from: "name\0value\0name\0value…",
+// lowercase names, one string the script splits only if it reads the headers (most pass them on
+// untouched, or never look). A non-empty host comes first, as the Host header Go keeps apart. A value
+// holding a NUL (no HTTP parser lets one through) makes it the flat [name, value, …] array instead.
+func headerBlock(vm *goja.Runtime, h http.Header, host string) goja.Value {
+	size := 0
+	if host != "" {
+		size = len("host") + len(host) + 2
 	}
-	list := make([]any, 0, 2*n+2)
+	for k, vs := range h {
+		for _, v := range vs {
+			if strings.IndexByte(v, 0) >= 0 {
+				return headerArray(vm, h, host)
+			}
+			size += len(k) + len(v) + 2
+		}
+	}
+	var b strings.Builder
+	b.Grow(size)
+	add := func(name, value string) {
+		if b.Len() > 0 {
+			b.WriteByte(0)
+		}
+		for i := 0; i < len(name); i++ {
+			c := name[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b.WriteByte(c)
+		}
+		b.WriteByte(0)
+		b.WriteString(value)
+	}
+	if host != "" {
+		add("host", host)
+	}
+	for k, vs := range h {
+		for _, v := range vs {
+			add(k, v)
+		}
+	}
+	return vm.ToValue(b.String())
+}
+
+// headerArray is the header list as a JavaScript array [name, value, …].
+func headerArray(vm *goja.Runtime, h http.Header, host string) *goja.Object {
+	list := make([]any, 0, 2*len(h)+2)
 	if host != "" {
 		list = append(list, "host", host)
 	}
@@ -199,21 +237,42 @@ func headerArray(vm *goja.Runtime, h http.Header, host string) *goja.Object {
 	return vm.NewArray(list...)
 }
 
-// headerList reads the flat [name, value, …] list the prelude hands Go: exported as it is rather
-// than through ExportTo, whose reflection cost a tenth of a service-binding hop.
+// headerList reads a header list the prelude hands Go: a block from headerBlock passed back
+// untouched, or a flat [name, value, …] array, read element by element (exporting it would box each
+// string, and ExportTo's reflection cost a tenth of a service-binding hop).
 func headerList(v goja.Value) ([][2]string, error) {
-	list, ok := v.Export().([]any)
-	if !ok || len(list)%2 != 0 {
+	obj, ok := v.(*goja.Object)
+	if !ok {
+		block := v.String()
+		if block == "" {
+			return nil, nil
+		}
+		parts := strings.Split(block, "\x00")
+		if len(parts)%2 != 0 {
+			return nil, fmt.Errorf("headers: want names and values")
+		}
+		out := make([][2]string, len(parts)/2)
+		for i := range out {
+			out[i] = [2]string{parts[2*i], parts[2*i+1]}
+		}
+		return out, nil
+	}
+	n := obj.Get("length")
+	if n == nil || n.ToInteger()%2 != 0 {
 		return nil, fmt.Errorf("headers: want a flat list of names and values")
 	}
-	out := make([][2]string, len(list)/2)
+	out := make([][2]string, n.ToInteger()/2)
 	for i := range out {
-		name, ok1 := list[2*i].(string)
-		value, ok2 := list[2*i+1].(string)
-		if !ok1 || !ok2 {
+		name, value := obj.Get(strconv.Itoa(2*i)), obj.Get(strconv.Itoa(2*i+1))
+		if !isString(name) || !isString(value) {
 			return nil, fmt.Errorf("headers: pair %d is not two strings", i)
 		}
-		out[i] = [2]string{name, value}
+		out[i] = [2]string{name.String(), value.String()}
 	}
 	return out, nil
+}
+
+func isString(v goja.Value) bool {
+	_, ok := v.(goja.String)
+	return ok
 }

@@ -1,6 +1,12 @@
 package runtime
 
-import "testing"
+import (
+	"net/http"
+	"reflect"
+	"testing"
+
+	"github.com/dop251/goja"
+)
 
 func TestEventsAbortBlobAndFormData(t *testing.T) {
 	e := newTestEngine()
@@ -214,5 +220,38 @@ func TestResponseHeadersBuiltOnFirstUse(t *testing.T) {
 	}
 	if r := get(w, "http://lazy/replaced"); r.header.Get("X-Only") != "" || r.header.Get("Content-Type") != "text/plain;charset=UTF-8" {
 		t.Errorf("replaced: headers is read-only, as in workerd, but got %v", r.header)
+	}
+}
+
+// Headers cross between Go and the script as one string block; a value Go could hold but the block
+// cannot (a NUL) switches to the array form, and both read back the same.
+func TestHeaderListsRoundTrip(t *testing.T) {
+	vm := goja.New()
+	for _, h := range []http.Header{
+		{},
+		{"Content-Type": {"text/plain"}, "Set-Cookie": {"a=1", "b=2"}, "X-Empty": {""}},
+		{"X-Nul": {"a\x00b"}, "Accept": {"*/*"}},
+	} {
+		for _, v := range []goja.Value{headerBlock(vm, h, "example.com"), headerArray(vm, h, "example.com")} {
+			list, err := headerList(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := http.Header{}
+			for _, kv := range list {
+				got.Add(kv[0], kv[1])
+			}
+			want := h.Clone()
+			want.Set("Host", "example.com")
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%T: got %v, want %v", v, got, want)
+			}
+		}
+	}
+	if _, err := headerList(vm.ToValue("odd\x00count\x00list")); err == nil {
+		t.Fatal("a block with a name and no value was accepted")
+	}
+	if _, err := headerList(vm.ToValue([]any{"name", 1})); err == nil {
+		t.Fatal("a number as a header value was accepted")
 	}
 }

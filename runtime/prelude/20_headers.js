@@ -65,8 +65,10 @@ class Headers {
   values() { return this._pairs().map((p) => p[1])[Symbol.iterator](); }
   forEach(fn, thisArg) { for (const [k, v] of this._pairs()) fn.call(thisArg, v, k, this); }
   [Symbol.iterator]() { return this.entries(); }
-  // _trusted builds Headers from a flat list Go already validated and lowercased.
+  // _trusted builds Headers from a list Go already validated and lowercased: "name\0value\0…"
+  // (headerBlock), or a flat [name, value, …] array.
   static _trusted(list) {
+    if (typeof list === "string") list = list === "" ? [] : list.split("\0");
     const h = new Headers(), m = h._map;
     for (let i = 0; i < list.length; i += 2) {
       const k = list[i], vs = m.get(k);

@@ -12,8 +12,8 @@ function extractBody(body) {
 }
 
 
-// A request's or response's headers are built on first use: from the flat list Go parsed
-// (_goHeaders), or holding just the content type its body implies (_ct). A hello-world response
+// A request's or response's headers are built on first use: from the list Go parsed (_goHeaders,
+// see Headers._trusted), or holding just the content type its body implies (_ct). A hello-world response
 // thus never makes a Headers or a Map; its list goes to Go as it is.
 class Body {
   // _initBody takes the body and, unless headers (null when not built) name one, its content type.
@@ -39,8 +39,8 @@ class Body {
     this._body = new ReadableStream({ type: "bytes", start(c) { if (bytes.byteLength) c.enqueue(bytes); c.close(); } });
     return this._body;
   }
-  // _headerList is the flat header list Go reads when the request or response is sent on; headers
-  // the script never read go back as they came.
+  // _headerList is the header list Go reads when the request or response is sent on: a flat
+  // [name, value, …] array, or the list Go made, as it came, when the script never read the headers.
   _headerList() {
     if (this._h !== null) return this._h._list();
     if (this._goHeaders !== null) return this._goHeaders;
