@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"errors"
 	"context"
 	"crypto/hmac"
 	"crypto/rand"
@@ -116,49 +117,93 @@ func (w *Worker) namespace() string {
 // the next request enters the object, but the caller has its answer at once.
 func (e *Engine) enter(ctx context.Context, o *durableObject, caller *Worker,
 	call func(api *goja.Object) (goja.Value, error), finish func(in *instance, v goja.Value) error) error {
+	t, err := e.enterStart(ctx, o, caller, true, call, finish)
+	if err != nil {
+		return err
+	}
+	return t.complete()
+}
+
+// errGateBusy is enterStart's answer, when it may not wait, for an object handling another event.
+var errGateBusy = errors.New("the Durable Object is busy")
+
+// objectTurn is an event inside an object whose first turn has run; it holds the input gate.
+type objectTurn struct {
+	e      *Engine
+	o      *durableObject
+	in     *instance
+	host   *Worker
+	gen    uint64
+	v      goja.Value
+	p      *goja.Promise // the answer as a promise, if call gave one
+	finish func(in *instance, v goja.Value) error
+}
+
+// enterStart takes the object's input gate (waiting for it, or, unless wait, giving errGateBusy),
+// starts the object if it must, and runs call's first turn.
+func (e *Engine) enterStart(ctx context.Context, o *durableObject, caller *Worker, wait bool,
+	call func(api *goja.Object) (goja.Value, error), finish func(in *instance, v goja.Value) error) (*objectTurn, error) {
 	for {
-		o.gate.Lock()
+		if !wait && !o.gate.TryLock() {
+			return nil, errGateBusy
+		} else if wait {
+			o.gate.Lock()
+		}
 		if !o.dead {
 			break
 		}
 		o.gate.Unlock()
 		o = e.durableObject(o.hostNS, o.class, o.id, o.name)
 	}
-	held := true
-	defer func() {
-		if held {
-			o.gate.Unlock()
-		}
-	}()
 	host, err := e.hostFor(o.hostNS, caller)
-	if err != nil {
-		return err
-	}
-	if o.in != nil && o.host != host {
+	if err == nil && o.in != nil && o.host != host {
 		o.in = nil // a new version went live: the object restarts on its code
 	}
-	if o.in == nil {
-		if err := o.start(host); err != nil {
-			return err
-		}
+	if err == nil && o.in == nil {
+		err = o.start(host)
 	}
-	in := o.in
-	gen := in.begin(ctx, host.spec.CPULimit)
-	res, err := in.callAndAwait(gen, host.spec.WallLimit, func() (goja.Value, error) { return call(o.api) })
-	if err == nil && finish != nil {
-		err = finish(in, res)
+	if err != nil {
+		o.gate.Unlock()
+		return nil, err
 	}
-	if err == nil && in.waiting { // a request that never called state.waitUntil skips asking the script
-		held = false
+	t := &objectTurn{e: e, o: o, in: o.in, host: host, finish: finish}
+	t.gen = t.in.begin(ctx, host.spec.CPULimit)
+	t.v, t.p, err = t.in.call(func() (goja.Value, error) { return call(o.api) })
+	if err != nil {
+		t.leave()
+		return nil, err
+	}
+	return t, nil
+}
+
+// ready reports whether complete has nothing to wait for.
+func (t *objectTurn) ready() bool { return t.p == nil || t.p.State() != goja.PromiseStatePending }
+
+// complete waits for the answer and hands it to finish, then leaves the object: at once, or, when the
+// event called state.waitUntil, once that work has settled, in the background.
+func (t *objectTurn) complete() error {
+	v, err := t.v, error(nil)
+	if t.p != nil {
+		v, err = t.in.await(t.gen, t.p, t.host.spec.WallLimit)
+	}
+	if err == nil && t.finish != nil {
+		err = t.finish(t.in, v)
+	}
+	if err == nil && t.in.waiting { // an event that never called state.waitUntil skips asking the script
 		spawn(func() {
-			defer o.gate.Unlock()
-			e.settleObject(o, in, host, gen)
-			e.leaveObject(o, in)
+			defer t.o.gate.Unlock()
+			t.e.settleObject(t.o, t.in, t.host, t.gen)
+			t.e.leaveObject(t.o, t.in)
 		})
 		return nil
 	}
-	e.leaveObject(o, in)
+	t.leave()
 	return err
+}
+
+func (t *objectTurn) leave() {
+	t.e.leaveObject(t.o, t.in)
+	t.o.gate.Unlock()
 }
 
 // settleObject runs a request's state.waitUntil work to its end; the caller may be gone by then, so
@@ -251,18 +296,30 @@ func (e *Engine) durableFetch(ctx context.Context, o *durableObject, caller *Wor
 	if err != nil {
 		return nil, err
 	}
+	t, answer, err := e.durableFetchStart(ctx, o, caller, req, body, true)
+	if err != nil {
+		return nil, err
+	}
+	return answer(t)
+}
+
+// durableFetchStart delivers a request to an object as far as its first turn; answer completes it.
+func (e *Engine) durableFetchStart(ctx context.Context, o *durableObject, caller *Worker, req *http.Request, body []byte, wait bool) (
+	t *objectTurn, answer func(*objectTurn) (*http.Response, error), err error) {
 	var res *response
-	err = e.enter(ctx, o, caller, func(api *goja.Object) (goja.Value, error) {
+	t, err = e.enterStart(ctx, o, caller, wait, func(api *goja.Object) (goja.Value, error) {
 		fetch, _ := goja.AssertFunction(api.Get("fetch"))
 		return fetch(api, o.in.requestArgs(req, body, nil)...)
 	}, func(in *instance, v goja.Value) (err error) {
 		res, err = in.exportResponse(v)
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return res.httpResponse(req), nil
+	return t, func(t *objectTurn) (*http.Response, error) {
+		if err := t.complete(); err != nil {
+			return nil, err
+		}
+		return res.httpResponse(req), nil
+	}, err
 }
 
 // durableCall makes an RPC call; args and the result are in the prelude's serialised form.
@@ -370,7 +427,30 @@ func (n *natives) durableNatives(set func(string, any)) {
 		o, ctx := n.durableHop(binding, id, name)
 		e, caller := n.in.w.engine, n.in.w
 		req, _ := n.request(init)
-		return n.in.vm.ToValue(n.async(func() (*http.Response, error) { return e.durableFetch(ctx, o, caller, req) }, nil))
+		body, err := readBody(req, maxRequestBody) // bytes the script gave: read at once
+		if err != nil {
+			return n.in.vm.ToValue(n.async(func() (*http.Response, error) { return nil, err }, nil))
+		}
+		return n.in.vm.ToValue(n.inline(func() (*http.Response, func() (*http.Response, error), error) {
+			t, answer, err := e.durableFetchStart(ctx, o, caller, req, body, false)
+			if errors.Is(err, errGateBusy) {
+				return nil, nil, errOffLoop
+			}
+			if err != nil {
+				return nil, nil, err
+			}
+			if !t.ready() {
+				return nil, func() (*http.Response, error) { return answer(t) }, nil
+			}
+			res, err := answer(t)
+			return res, nil, err
+		}, func() (*http.Response, error) {
+			t, answer, err := e.durableFetchStart(ctx, o, caller, req, body, true)
+			if err != nil {
+				return nil, err
+			}
+			return answer(t)
+		}, nil, nil))
 	})
 	set("doCall", func(binding, id, name, method, args string) *goja.Promise {
 		o, ctx := n.durableHop(binding, id, name)

@@ -463,19 +463,16 @@ func (n *natives) service(binding string, init *goja.Object) *goja.Promise {
 		wk, done, err := disp.ServiceWorker(ctx, target["service"], target["environment"], req)
 		return serviceCall{wk, done}, err
 	})
-	if err == nil && n.subrequests < n.in.w.spec.Subrequests {
-		select {
-		case n.connections() <- struct{}{}:
-			return n.serviceInline(ctx, req, call, url)
-		default: // every connection is waiting: this call queues off the loop
-		}
+	if err != nil {
+		return n.async(func() (*http.Response, error) { return nil, err }, url)
 	}
-	return n.async(func() (*http.Response, error) {
-		if err != nil {
-			return nil, err
-		}
-		return call.fetch(ctx, req)
-	}, url)
+	return n.inline(func() (*http.Response, func() (*http.Response, error), error) {
+		return call.w.fetchStart(ctx, req)
+	}, func() (*http.Response, error) {
+		res, err := call.w.Fetch(ctx, req)
+		call.done(res, err)
+		return res, err
+	}, call.done, url)
 }
 
 // serviceCall is the worker a service binding's request goes to, and the dispatcher's function that
@@ -485,21 +482,28 @@ type serviceCall struct {
 	done func(*http.Response, error)
 }
 
-func (c serviceCall) fetch(ctx context.Context, req *http.Request) (*http.Response, error) {
-	res, err := c.w.Fetch(ctx, req)
-	c.done(res, err)
-	return res, err
-}
+// errOffLoop is inline's start declining to run the call on the loop's goroutine.
+var errOffLoop = errors.New("the call must wait off the loop")
 
-// serviceInline runs a service binding's request on this goroutine, holding one of the request's
-// connections: in-process, a handler's first turn needs no other goroutine, and an answer it makes
-// at once settles the promise here, with no wake-up of this runtime's loop. This runtime's CPU clock
-// stops meanwhile, as the callee's time is its own. An answer still pending after the first turn
-// is waited for off the loop, as async's are.
-func (n *natives) serviceInline(ctx context.Context, req *http.Request, call serviceCall, url func(*http.Response) goja.Value) *goja.Promise {
+// inline makes an in-process call (a service binding, a Durable Object) on this goroutine, holding
+// one of the request's connections, with this runtime's CPU clock stopped, as the callee's time is
+// its own. start runs the callee's first turn: an answer made at once settles the promise here, with
+// no goroutine and no wake-up of this runtime's loop; otherwise start gives wait, which finishes the
+// call off the loop as async's calls are. With every connection waiting, or when start gives
+// errOffLoop (it would block), offLoop makes the call through async instead. done, if any, takes the
+// outcome of a call made here.
+func (n *natives) inline(start func() (*http.Response, func() (*http.Response, error), error),
+	offLoop func() (*http.Response, error), done func(*http.Response, error), url func(*http.Response) goja.Value) *goja.Promise {
 	in := n.in
-	n.subrequests++
-	p, resolve, reject := in.vm.NewPromise()
+	conns := n.connections()
+	if n.subrequests >= in.w.spec.Subrequests { // async rejects it
+		return n.async(offLoop, url)
+	}
+	select {
+	case conns <- struct{}{}:
+	default:
+		return n.async(offLoop, url)
+	}
 	type started struct {
 		res  *http.Response
 		wait func() (*http.Response, error)
@@ -507,23 +511,32 @@ func (n *natives) serviceInline(ctx context.Context, req *http.Request, call ser
 	var first started
 	err := in.paused(func() (err error) {
 		first, err = guarded(func() (s started, err error) {
-			s.res, s.wait, err = call.w.fetchStart(ctx, req)
+			s.res, s.wait, err = start()
 			return s, err
 		})
 		return err
 	})
-	res, wait := first.res, first.wait
-	if wait == nil {
-		<-n.conns
-		call.done(res, err)
-		n.answer(res, err, url, resolve, reject)
+	if errors.Is(err, errOffLoop) {
+		<-conns
+		return n.async(offLoop, url)
+	}
+	n.subrequests++
+	p, resolve, reject := in.vm.NewPromise()
+	finished := func(res *http.Response, err error) {
+		<-conns
+		if done != nil {
+			done(res, err)
+		}
+	}
+	if first.wait == nil {
+		finished(first.res, err)
+		n.answer(first.res, err, url, resolve, reject)
 		return p
 	}
-	gen, conns := in.startIO(), n.conns
+	gen := in.startIO()
 	spawn(func() {
-		res, err := guarded(wait)
-		<-conns
-		call.done(res, err)
+		res, err := guarded(first.wait)
+		finished(res, err)
 		n.answerLater(gen, res, err, url, resolve, reject)
 	})
 	return p
