@@ -14,7 +14,6 @@ import (
 
 // DOGet returns the stored values of keys that exist.
 func (s *Store) DOGet(ctx context.Context, ns, id string, keys []string) (map[string]string, error) {
-	ctx = statementContext(ctx)
 	var rows []DOEntry
 	if err := s.read(ctx).Where("namespace = ? AND object_id = ? AND key IN ?", ns, id, keys).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("models: durable get: %w", err)
@@ -31,7 +30,6 @@ const doPutBatch = 128
 
 // DOPut writes entries atomically.
 func (s *Store) DOPut(ctx context.Context, ns, id string, entries map[string]string) error {
-	ctx = statementContext(ctx)
 	rows := make([]DOEntry, 0, len(entries))
 	for k, v := range entries {
 		rows = append(rows, DOEntry{Namespace: ns, ObjectID: id, Key: k, Value: v})
@@ -53,7 +51,6 @@ func (s *Store) DOPut(ctx context.Context, ns, id string, entries map[string]str
 
 // DODelete deletes keys and returns how many existed.
 func (s *Store) DODelete(ctx context.Context, ns, id string, keys []string) (int, error) {
-	ctx = statementContext(ctx)
 	res := s.read(ctx).Where("namespace = ? AND object_id = ? AND key IN ?", ns, id, keys).Delete(&DOEntry{})
 	if res.Error != nil {
 		return 0, fmt.Errorf("models: durable delete: %w", res.Error)
@@ -63,7 +60,6 @@ func (s *Store) DODelete(ctx context.Context, ns, id string, keys []string) (int
 
 // DODeleteAll deletes an object's storage and its alarm.
 func (s *Store) DODeleteAll(ctx context.Context, ns, id string) error {
-	ctx = statementContext(ctx)
 	return s.read(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Where("namespace = ? AND object_id = ?", ns, id).Delete(&DOEntry{}).Error; err != nil {
 			return err
@@ -74,7 +70,6 @@ func (s *Store) DODeleteAll(ctx context.Context, ns, id string) error {
 
 // DOList returns keys and values in key order (reversed with Reverse), as storage.list() selects them.
 func (s *Store) DOList(ctx context.Context, ns, id string, o DOListOptions) ([][2]string, error) {
-	ctx = statementContext(ctx)
 	q := s.read(ctx).Where("namespace = ? AND object_id = ?", ns, id)
 	if o.Prefix != "" {
 		q = q.Where("key >= ? AND key < ?", o.Prefix, o.Prefix+"\U0010FFFF")
@@ -109,7 +104,6 @@ func (s *Store) DOList(ctx context.Context, ns, id string, o DOListOptions) ([][
 
 // DOGetAlarm returns the object's alarm time in Unix milliseconds, or 0.
 func (s *Store) DOGetAlarm(ctx context.Context, ns, id string) (int64, error) {
-	ctx = statementContext(ctx)
 	var a DOAlarm
 	res := s.read(ctx).Where("namespace = ? AND object_id = ?", ns, id).Limit(1).Find(&a)
 	if res.Error != nil {
@@ -120,7 +114,6 @@ func (s *Store) DOGetAlarm(ctx context.Context, ns, id string) (int64, error) {
 
 // DOSetAlarm sets (ms > 0) or clears (ms == 0) the object's alarm; attempts counts failed runs.
 func (s *Store) DOSetAlarm(ctx context.Context, ns, id string, ms int64, attempts int) error {
-	ctx = statementContext(ctx)
 	if ms == 0 {
 		return s.read(ctx).Where("namespace = ? AND object_id = ?", ns, id).Delete(&DOAlarm{}).Error
 	}

@@ -165,7 +165,6 @@ func validateKVKey(key string) error {
 
 // KVGet returns a key's value and metadata; found is false for a missing or expired key.
 func (s *Store) KVGet(ctx context.Context, namespace, key string) (value []byte, metadata string, found bool, err error) {
-	ctx = statementContext(ctx)
 	id, err := s.kvID(ctx, namespace)
 	if err != nil {
 		return nil, "", false, err
@@ -189,7 +188,6 @@ func (s *Store) KVGet(ctx context.Context, namespace, key string) (value []byte,
 
 // KVPut stores a value; expiration is a Unix time in seconds (0 for never).
 func (s *Store) KVPut(ctx context.Context, namespace, key string, value []byte, metadata string, expiration int64) error {
-	ctx = statementContext(ctx)
 	if err := validateKVKey(key); err != nil {
 		return err
 	}
@@ -217,7 +215,6 @@ func (s *Store) KVPut(ctx context.Context, namespace, key string, value []byte, 
 
 // KVDelete removes a key; a missing key is not an error.
 func (s *Store) KVDelete(ctx context.Context, namespace, key string) error {
-	ctx = statementContext(ctx)
 	id, err := s.kvID(ctx, namespace)
 	if err != nil {
 		return err
@@ -231,7 +228,6 @@ func (s *Store) KVDelete(ctx context.Context, namespace, key string) error {
 
 // KVList returns keys in order, from after the cursor, at most limit (1-1000, default 1000).
 func (s *Store) KVList(ctx context.Context, namespace, prefix string, limit int, cursor string) (*KVListResult, error) {
-	ctx = statementContext(ctx)
 	if limit == 0 {
 		limit = MaxKVListLimit
 	}

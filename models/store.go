@@ -63,12 +63,6 @@ func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 
 func (s *Store) read(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
 
-// statementContext is the context of a script's short binding statement (KV, Durable Object
-// storage): it cannot be cancelled, because go-sqlite3 runs a statement whose context can be on a
-// goroutine of its own and waits for it, a handoff that costs more than the statement does (and
-// more again from a runtime's goroutine, which is locked to its thread while JavaScript runs).
-func statementContext(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
-
 // single is for a write that is one SQL statement, atomic on its own: gorm's default wrapping
 // transaction would add a BEGIN and a COMMIT round trip to every KV or Durable Object put.
 func (s *Store) single(ctx context.Context) *gorm.DB {
