@@ -62,7 +62,7 @@ func (n *natives) cacheNS(name string) (CacheStore, string) {
 func (n *natives) cacheNatives(set func(string, any)) {
 	set("cacheMatch", func(name, url string) goja.Value {
 		store, ns := n.cacheNS(name)
-		e, err := store.CacheGet(n.in.ctx, ns, url)
+		e, err := store.CacheGet(n.storeCtx(), ns, url)
 		if err != nil {
 			n.throw("cache match failed: " + err.Error())
 		}
@@ -88,7 +88,7 @@ func (n *natives) cacheNatives(set func(string, any)) {
 			return false
 		}
 		raw, _ := json.Marshal(headers)
-		err := store.CachePut(n.in.ctx, &models.CacheEntry{Namespace: ns, Key: url, Status: status, Headers: string(raw),
+		err := store.CachePut(n.storeCtx(), &models.CacheEntry{Namespace: ns, Key: url, Status: status, Headers: string(raw),
 			Body: body.Bytes(), Expires: time.Now().Add(life).UnixMilli()})
 		if err != nil {
 			n.throw("cache put failed: " + models.ErrorMessage(err))
@@ -97,7 +97,7 @@ func (n *natives) cacheNatives(set func(string, any)) {
 	})
 	set("cacheDelete", func(name, url string) bool {
 		store, ns := n.cacheNS(name)
-		ok, err := store.CacheDelete(n.in.ctx, ns, url)
+		ok, err := store.CacheDelete(n.storeCtx(), ns, url)
 		if err != nil {
 			n.throw("cache delete failed: " + err.Error())
 		}

@@ -39,7 +39,7 @@ func (n *natives) storageNatives(set func(string, any)) {
 		if len(missing) == 0 {
 			return out
 		}
-		got, err := store.DOGet(n.in.ctx, o.ns, o.id, missing)
+		got, err := store.DOGet(n.storeCtx(), o.ns, o.id, missing)
 		check(err)
 		for _, k := range missing {
 			if v, ok := got[k]; ok {
@@ -61,7 +61,7 @@ func (n *natives) storageNatives(set func(string, any)) {
 				n.throw(fmt.Sprintf("Values cannot be larger than 131072 bytes. A value of size %d was provided.", len(v)))
 			}
 		}
-		err := store.DOPut(n.in.ctx, o.ns, o.id, entries)
+		err := store.DOPut(n.storeCtx(), o.ns, o.id, entries)
 		for k, v := range entries {
 			if err != nil {
 				cache.drop(k)
@@ -73,7 +73,7 @@ func (n *natives) storageNatives(set func(string, any)) {
 	})
 	set("doDelete", func(keys []string) int {
 		store, o := self()
-		c, err := store.DODelete(n.in.ctx, o.ns, o.id, keys)
+		c, err := store.DODelete(n.storeCtx(), o.ns, o.id, keys)
 		for _, k := range keys {
 			if err != nil {
 				cache.drop(k)
@@ -95,25 +95,25 @@ func (n *natives) storageNatives(set func(string, any)) {
 		case float64:
 			lo.Limit = int(l)
 		}
-		rows, err := store.DOList(n.in.ctx, o.ns, o.id, lo)
+		rows, err := store.DOList(n.storeCtx(), o.ns, o.id, lo)
 		check(err)
 		return rows
 	})
 	set("doDeleteAll", func() {
 		store, o := self()
 		cache.reset()
-		check(store.DODeleteAll(n.in.ctx, o.ns, o.id))
+		check(store.DODeleteAll(n.storeCtx(), o.ns, o.id))
 		n.in.w.engine.cancelAlarm(o.ns, o.id)
 	})
 	set("doGetAlarm", func() int64 {
 		store, o := self()
-		t, err := store.DOGetAlarm(n.in.ctx, o.ns, o.id)
+		t, err := store.DOGetAlarm(n.storeCtx(), o.ns, o.id)
 		check(err)
 		return t
 	})
 	set("doSetAlarm", func(ms int64) {
 		store, o := self()
-		check(store.DOSetAlarm(n.in.ctx, o.ns, o.id, ms, 0))
+		check(store.DOSetAlarm(n.storeCtx(), o.ns, o.id, ms, 0))
 		if ms == 0 {
 			n.in.w.engine.cancelAlarm(o.ns, o.id)
 		} else {

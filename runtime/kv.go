@@ -33,7 +33,7 @@ func (n *natives) kvNamespace(binding string) (KVStore, string) {
 // costs less than a goroutine hop per operation.
 func (n *natives) kvGet(binding, key string) goja.Value {
 	store, ns := n.kvNamespace(binding)
-	value, meta, ok, err := store.KVGet(n.in.ctx, ns, key)
+	value, meta, ok, err := store.KVGet(n.storeCtx(), ns, key)
 	n.kvCheck("GET", err)
 	if !ok {
 		return goja.Null()
@@ -43,17 +43,17 @@ func (n *natives) kvGet(binding, key string) goja.Value {
 
 func (n *natives) kvPut(binding, key string, value goja.ArrayBuffer, metadata string, expiration int64) {
 	store, ns := n.kvNamespace(binding)
-	n.kvCheck("PUT", store.KVPut(n.in.ctx, ns, key, value.Bytes(), metadata, expiration))
+	n.kvCheck("PUT", store.KVPut(n.storeCtx(), ns, key, value.Bytes(), metadata, expiration))
 }
 
 func (n *natives) kvDelete(binding, key string) {
 	store, ns := n.kvNamespace(binding)
-	n.kvCheck("DELETE", store.KVDelete(n.in.ctx, ns, key))
+	n.kvCheck("DELETE", store.KVDelete(n.storeCtx(), ns, key))
 }
 
 func (n *natives) kvList(binding, prefix string, limit int, cursor string) goja.Value {
 	store, ns := n.kvNamespace(binding)
-	res, err := store.KVList(n.in.ctx, ns, prefix, limit, cursor)
+	res, err := store.KVList(n.storeCtx(), ns, prefix, limit, cursor)
 	n.kvCheck("LIST", err)
 	keys := make([]any, len(res.Keys))
 	for i, k := range res.Keys {

@@ -340,6 +340,12 @@ func (in *instance) errorValue(err error) goja.Value {
 	return e
 }
 
+// storeCtx is the context of a binding's store call made on the loop (KV, Durable Object storage,
+// R2, the cache, queues): one that cannot be cancelled, as go-sqlite3 runs a statement whose context
+// can be on a goroutine of its own and waits for it, and this goroutine, locked to its thread while
+// JavaScript runs, would pay a thread handoff for each (more than a point query costs).
+func (n *natives) storeCtx() context.Context { return context.WithoutCancel(n.in.ctx) }
+
 // async runs do on a goroutine and settles the returned promise with the Response for its answer,
 // made on the loop; the response body stays in Go, read by the script as a stream. url gives the
 // Response's url (nil: none). At most maxConnections requests of one request wait for their answers

@@ -52,7 +52,7 @@ func (n *natives) queueSend(binding string, msgs []map[string]any) {
 		}
 		in[i] = models.QueueSendInput{Body: body, ContentType: ct, DelaySeconds: delay}
 	}
-	if err := store.QueueSend(n.in.ctx, queue, in); err != nil {
+	if err := store.QueueSend(n.storeCtx(), queue, in); err != nil {
 		n.throw(fmt.Sprintf("Queue send failed: %s", models.ErrorMessage(err)))
 	}
 }

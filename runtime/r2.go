@@ -72,7 +72,7 @@ func (n *natives) conditional(v goja.Value) *models.R2Conditional {
 func (n *natives) r2Natives(set func(string, any)) {
 	set("r2Head", func(binding, key string) goja.Value {
 		store, bucket := n.r2Bucket(binding)
-		o, err := store.R2Head(n.in.ctx, bucket, key)
+		o, err := store.R2Head(n.storeCtx(), bucket, key)
 		if models.ErrorCode(err) == models.ENOTFOUND {
 			return goja.Null()
 		}
@@ -95,7 +95,7 @@ func (n *natives) r2Natives(set func(string, any)) {
 				r.Suffix, r.HasSuffix = v.ToInteger(), true
 			}
 		}
-		o, body, err := store.R2Get(n.in.ctx, bucket, key, r, n.conditional(onlyIf))
+		o, body, err := store.R2Get(n.storeCtx(), bucket, key, r, n.conditional(onlyIf))
 		if models.ErrorCode(err) == models.ENOTFOUND {
 			return goja.Null()
 		}
@@ -132,7 +132,7 @@ func (n *natives) r2Natives(set func(string, any)) {
 		store, bucket := n.r2Bucket(binding)
 		po := models.R2PutOptions{HTTPMetadata: opts.Get("httpMetadata").String(), CustomMetadata: opts.Get("customMetadata").String(),
 			MD5: opts.Get("md5").String(), SHA256: opts.Get("sha256").String(), OnlyIf: n.conditional(opts.Get("onlyIf"))}
-		o, err := store.R2Put(n.in.ctx, bucket, key, bytes.NewReader(value.Bytes()), po)
+		o, err := store.R2Put(n.storeCtx(), bucket, key, bytes.NewReader(value.Bytes()), po)
 		n.r2Check("put", err)
 		if o == nil {
 			return goja.Null()
@@ -141,17 +141,17 @@ func (n *natives) r2Natives(set func(string, any)) {
 	})
 	set("r2Delete", func(binding string, keys []string) {
 		store, bucket := n.r2Bucket(binding)
-		n.r2Check("delete", store.R2Delete(n.in.ctx, bucket, keys))
+		n.r2Check("delete", store.R2Delete(n.storeCtx(), bucket, keys))
 	})
 	set("r2CreateMultipart", func(binding, key, httpMeta, customMeta string) string {
 		store, bucket := n.r2Bucket(binding)
-		id, err := store.R2CreateMultipart(n.in.ctx, bucket, key, models.R2PutOptions{HTTPMetadata: httpMeta, CustomMetadata: customMeta})
+		id, err := store.R2CreateMultipart(n.storeCtx(), bucket, key, models.R2PutOptions{HTTPMetadata: httpMeta, CustomMetadata: customMeta})
 		n.r2Check("createMultipartUpload", err)
 		return id
 	})
 	set("r2UploadPart", func(binding, key, id string, part int, value goja.ArrayBuffer) string {
 		store, bucket := n.r2Bucket(binding)
-		etag, err := store.R2UploadPart(n.in.ctx, bucket, key, id, part, bytes.NewReader(value.Bytes()))
+		etag, err := store.R2UploadPart(n.storeCtx(), bucket, key, id, part, bytes.NewReader(value.Bytes()))
 		n.r2Check("uploadPart", err)
 		return etag
 	})
@@ -167,13 +167,13 @@ func (n *natives) r2Natives(set func(string, any)) {
 				parts[i].PartNumber = int(v)
 			}
 		}
-		o, err := store.R2CompleteMultipart(n.in.ctx, bucket, key, id, parts)
+		o, err := store.R2CompleteMultipart(n.storeCtx(), bucket, key, id, parts)
 		n.r2Check("complete", err)
 		return n.in.vm.ToValue(r2Desc(o))
 	})
 	set("r2AbortMultipart", func(binding, key, id string) {
 		store, bucket := n.r2Bucket(binding)
-		n.r2Check("abort", store.R2AbortMultipart(n.in.ctx, bucket, key, id))
+		n.r2Check("abort", store.R2AbortMultipart(n.storeCtx(), bucket, key, id))
 	})
 	set("r2List", func(binding string, o map[string]any) goja.Value {
 		store, bucket := n.r2Bucket(binding)
@@ -185,7 +185,7 @@ func (n *natives) r2Natives(set func(string, any)) {
 		case float64:
 			lo.Limit = int(l)
 		}
-		res, err := store.R2List(n.in.ctx, bucket, lo)
+		res, err := store.R2List(n.storeCtx(), bucket, lo)
 		n.r2Check("list", err)
 		objs := make([]any, len(res.Objects))
 		for i := range res.Objects {
