@@ -157,13 +157,20 @@ function incomingRequest(method, url, headers, cf, body, bodyHandle) {
   return r;
 }
 
+// isResponse is res instanceof Response, answered first by the usual case's prototype: goja's
+// instanceof allocates, and every request asks twice.
+const getPrototypeOf = Object.getPrototypeOf;
+function isResponse(res) {
+  return res !== null && typeof res === "object" && (getPrototypeOf(res) === Response.prototype || res instanceof Response);
+}
+
 // exportResponse hands a response to Go as [status, statusText, headers, body, bodyHandle, read,
 // cancel] (an array costs goja less to make than an object's fields). With stream, a streamed body
 // stays a stream: Go takes an untouched Go body whole (bodyHandle), or pulls the script's stream one
 // chunk at a time through read(). It answers at once unless it must read a stream whole, so the
 // common response costs no extra promise jobs.
 function exportResponse(res, stream) {
-  if (!(res instanceof Response)) throw new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'.");
+  if (!isResponse(res)) throw new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'.");
   if (res.type === "error") throw new TypeError("Return value from serve handler must not be an error response (like Response.error())");
   const out = [res.status, res.statusText, res._headerList(), null];
   if (res._body === null) return out;
@@ -235,7 +242,7 @@ G.__weft_setup = function (format, envDesc) {
         if (!responded) throw new Error("No response: the fetch listener did not call event.respondWith()");
         res = responded;
       }
-      if (res instanceof Response) return exportResponse(res, true);
+      if (isResponse(res)) return exportResponse(res, true);
       return Promise.resolve(res); // Go exports what it settles with (exportLater), costing no job here
     },
     exportLater: (res) => exportResponse(res, true),
