@@ -78,7 +78,7 @@ func TestAllocationBombsFailTheirRequestOnly(t *testing.T) {
 	}
 	for name, body := range bombs {
 		w := e.load(t, "bomb-"+strings.ReplaceAll(name, " ", "-"), `export default { async fetch() { `+body+` return new Response("escaped") } }`,
-			func(s *WorkerSpec) { s.CPULimit = 2 * time.Second }) // beyond the default, so the memory guard gets its chance
+			func(s *WorkerSpec) { s.CPULimit = raceSlowdown * 2 * time.Second }) // beyond the default, so the memory guard gets its chance
 		r := get(w, "http://b/")
 		if r.status < 500 && !strings.Contains(e.logs.text(), "RangeError") || r.body == "escaped" {
 			t.Errorf("%s: %d %q", name, r.status, r.body)

@@ -106,7 +106,8 @@ func (e *testEngine) load(t testing.TB, id, src string, mod func(*WorkerSpec)) *
 	if err != nil {
 		t.Fatalf("build %s: %v", id, err)
 	}
-	spec := WorkerSpec{ID: id, Label: id, Bundle: b}
+	// Under the race detector JavaScript runs about ten times slower, so the default budget grows.
+	spec := WorkerSpec{ID: id, Label: id, Bundle: b, CPULimit: raceSlowdown * DefaultCPULimit}
 	if mod != nil {
 		mod(&spec)
 	}
