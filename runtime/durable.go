@@ -144,9 +144,10 @@ type objectTurn struct {
 func (e *Engine) enterStart(ctx context.Context, o *durableObject, caller *Worker, wait bool,
 	call func(api *goja.Object) (goja.Value, error), finish func(in *instance, v goja.Value) error) (*objectTurn, error) {
 	for {
-		if !wait && !o.gate.TryLock() {
-			return nil, errGateBusy
-		} else if wait {
+		if !o.gate.TryLock() {
+			if !wait {
+				return nil, errGateBusy
+			}
 			o.gate.Lock()
 		}
 		if !o.dead {
@@ -177,7 +178,7 @@ func (e *Engine) enterStart(ctx context.Context, o *durableObject, caller *Worke
 }
 
 // ready reports whether complete has nothing to wait for.
-func (t *objectTurn) ready() bool { return t.p == nil || t.p.State() != goja.PromiseStatePending }
+func (t *objectTurn) ready() bool { return settled(t.p) }
 
 // complete waits for the answer and hands it to finish, then leaves the object: at once, or, when the
 // event called state.waitUntil, once that work has settled, in the background.
@@ -290,36 +291,32 @@ func (e *Engine) LiveObjects() int {
 	return len(e.do.objects)
 }
 
-// durableFetch delivers an HTTP request to an object.
-func (e *Engine) durableFetch(ctx context.Context, o *durableObject, caller *Worker, req *http.Request) (*http.Response, error) {
-	body, err := readBody(req, maxRequestBody)
-	if err != nil {
-		return nil, err
-	}
-	t, answer, err := e.durableFetchStart(ctx, o, caller, req, body, true)
-	if err != nil {
-		return nil, err
-	}
-	return answer(t)
-}
-
-// durableFetchStart delivers a request to an object as far as its first turn; answer completes it.
-func (e *Engine) durableFetchStart(ctx context.Context, o *durableObject, caller *Worker, req *http.Request, body []byte, wait bool) (
-	t *objectTurn, answer func(*objectTurn) (*http.Response, error), err error) {
-	var res *response
-	t, err = e.enterStart(ctx, o, caller, wait, func(api *goja.Object) (goja.Value, error) {
+// durableFetch delivers a request to an object, as far as its first turn when it answers at once;
+// otherwise wait finishes it. Unless block, a busy object gives errGateBusy rather than waiting.
+func (e *Engine) durableFetch(ctx context.Context, o *durableObject, caller *Worker, req *http.Request, body []byte, block bool) (
+	res *http.Response, wait func() (*http.Response, error), err error) {
+	var out *response
+	t, err := e.enterStart(ctx, o, caller, block, func(api *goja.Object) (goja.Value, error) {
 		fetch, _ := goja.AssertFunction(api.Get("fetch"))
 		return fetch(api, o.in.requestArgs(req, body, nil)...)
 	}, func(in *instance, v goja.Value) (err error) {
-		res, err = in.exportResponse(v)
+		out, err = in.exportResponse(v)
 		return err
 	})
-	return t, func(t *objectTurn) (*http.Response, error) {
+	if err != nil {
+		return nil, nil, err
+	}
+	answer := func() (*http.Response, error) {
 		if err := t.complete(); err != nil {
 			return nil, err
 		}
-		return res.httpResponse(req), nil
-	}, err
+		return out.httpResponse(req), nil
+	}
+	if !t.ready() {
+		return nil, answer, nil
+	}
+	res, err = answer()
+	return res, nil, err
 }
 
 // durableCall makes an RPC call; args and the result are in the prelude's serialised form.
@@ -432,24 +429,13 @@ func (n *natives) durableNatives(set func(string, any)) {
 			return n.in.vm.ToValue(n.async(func() (*http.Response, error) { return nil, err }, nil))
 		}
 		return n.in.vm.ToValue(n.inline(func() (*http.Response, func() (*http.Response, error), error) {
-			t, answer, err := e.durableFetchStart(ctx, o, caller, req, body, false)
+			res, wait, err := e.durableFetch(ctx, o, caller, req, body, false)
 			if errors.Is(err, errGateBusy) {
-				return nil, nil, errOffLoop
+				err = errOffLoop
 			}
-			if err != nil {
-				return nil, nil, err
-			}
-			if !t.ready() {
-				return nil, func() (*http.Response, error) { return answer(t) }, nil
-			}
-			res, err := answer(t)
-			return res, nil, err
+			return res, wait, err
 		}, func() (*http.Response, error) {
-			t, answer, err := e.durableFetchStart(ctx, o, caller, req, body, true)
-			if err != nil {
-				return nil, err
-			}
-			return answer(t)
+			return completed(e.durableFetch(ctx, o, caller, req, body, true))
 		}, nil, nil))
 	})
 	set("doCall", func(binding, id, name, method, args string) *goja.Promise {

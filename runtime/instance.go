@@ -232,6 +232,9 @@ func promiseOf(v goja.Value) *goja.Promise {
 
 var promiseType = reflect.TypeFor[*goja.Promise]()
 
+// settled reports whether p, if any, has settled.
+func settled(p *goja.Promise) bool { return p == nil || p.State() != goja.PromiseStatePending }
+
 // interrupt stops the script running on this runtime with err.
 func (in *instance) interrupt(err error) {
 	in.stopped.Store(&err)

@@ -155,7 +155,7 @@ func (w *Worker) start(ctx context.Context, r *http.Request) (fetchTurn, error) 
 }
 
 // ready reports whether finish has nothing to wait for.
-func (t *fetchTurn) ready() bool { return t.p == nil || t.p.State() != goja.PromiseStatePending }
+func (t *fetchTurn) ready() bool { return settled(t.p) }
 
 // finish waits for the answer (running the runtime's loop) and exports it.
 func (t *fetchTurn) finish() (*response, error) {
@@ -388,7 +388,11 @@ func requestID() string {
 
 // Fetch runs the handler in-process and returns its response (service bindings, tests).
 func (w *Worker) Fetch(ctx context.Context, r *http.Request) (*http.Response, error) {
-	res, wait, err := w.fetchStart(ctx, r)
+	return completed(w.fetchStart(ctx, r))
+}
+
+// completed is an in-process call started as fetchStart starts one, waited for if still pending.
+func completed(res *http.Response, wait func() (*http.Response, error), err error) (*http.Response, error) {
 	if wait != nil {
 		return wait()
 	}
