@@ -111,12 +111,13 @@ func (w *Worker) namespace() string {
 }
 
 // enter runs call on the object's runtime with its input gate held, starting the runtime (and
-// constructing the object) first if needed; finish reads the settled result on the same goroutine,
+// constructing the object) first if needed. call is given the object that is live: an evicted one
+// is replaced by a new one, whose runtime and api differ from those of o. finish reads the settled result on the same goroutine,
 // the caller's. When the request left state.waitUntil work, enter returns with the gate still held
 // and that work finishes on another goroutine, which releases the gate: it runs to the end before
 // the next request enters the object, but the caller has its answer at once.
 func (e *Engine) enter(ctx context.Context, o *durableObject, caller *Worker,
-	call func(api *goja.Object) (goja.Value, error), finish func(in *instance, v goja.Value) error) error {
+	call func(live *durableObject) (goja.Value, error), finish func(in *instance, v goja.Value) error) error {
 	t, err := e.enterStart(ctx, o, caller, true, call, finish)
 	if err != nil {
 		return err
@@ -142,7 +143,7 @@ type objectTurn struct {
 // enterStart takes the object's input gate (waiting for it, or, unless wait, giving errGateBusy),
 // starts the object if it must, and runs call's first turn.
 func (e *Engine) enterStart(ctx context.Context, o *durableObject, caller *Worker, wait bool,
-	call func(api *goja.Object) (goja.Value, error), finish func(in *instance, v goja.Value) error) (*objectTurn, error) {
+	call func(live *durableObject) (goja.Value, error), finish func(in *instance, v goja.Value) error) (*objectTurn, error) {
 	for {
 		if !o.gate.TryLock() {
 			if !wait {
@@ -169,7 +170,7 @@ func (e *Engine) enterStart(ctx context.Context, o *durableObject, caller *Worke
 	}
 	t := &objectTurn{e: e, o: o, in: o.in, host: host, finish: finish}
 	t.gen = t.in.begin(ctx, host.spec.CPULimit)
-	t.v, t.p, err = t.in.call(func() (goja.Value, error) { return call(o.api) })
+	t.v, t.p, err = t.in.call(func() (goja.Value, error) { return call(o) })
 	if err != nil {
 		t.leave()
 		return nil, err
@@ -296,9 +297,9 @@ func (e *Engine) LiveObjects() int {
 func (e *Engine) durableFetch(ctx context.Context, o *durableObject, caller *Worker, req *http.Request, body []byte, block bool) (
 	res *http.Response, wait func() (*http.Response, error), err error) {
 	var out *response
-	t, err := e.enterStart(ctx, o, caller, block, func(api *goja.Object) (goja.Value, error) {
-		fetch, _ := goja.AssertFunction(api.Get("fetch"))
-		return fetch(api, o.in.requestArgs(req, body, nil)...)
+	t, err := e.enterStart(ctx, o, caller, block, func(live *durableObject) (goja.Value, error) {
+		fetch, _ := goja.AssertFunction(live.api.Get("fetch"))
+		return fetch(live.api, live.in.requestArgs(req, body, nil)...)
 	}, func(in *instance, v goja.Value) (err error) {
 		out, err = in.exportResponse(v)
 		return err
@@ -322,9 +323,9 @@ func (e *Engine) durableFetch(ctx context.Context, o *durableObject, caller *Wor
 // durableCall makes an RPC call; args and the result are in the prelude's serialised form.
 func (e *Engine) durableCall(ctx context.Context, o *durableObject, caller *Worker, method, args string) (string, error) {
 	var out string
-	err := e.enter(ctx, o, caller, func(api *goja.Object) (goja.Value, error) {
-		call, _ := goja.AssertFunction(api.Get("call"))
-		return call(api, o.in.vm.ToValue(method), o.in.vm.ToValue(args))
+	err := e.enter(ctx, o, caller, func(live *durableObject) (goja.Value, error) {
+		call, _ := goja.AssertFunction(live.api.Get("call"))
+		return call(live.api, live.in.vm.ToValue(method), live.in.vm.ToValue(args))
 	}, func(_ *instance, v goja.Value) error {
 		out = v.String()
 		return nil
@@ -487,9 +488,9 @@ func (e *Engine) runAlarm(ns, id string) {
 			}
 		}
 	}
-	err = e.enter(ctx, o, nil, func(api *goja.Object) (goja.Value, error) {
-		alarm, _ := goja.AssertFunction(api.Get("alarm"))
-		return alarm(api, o.in.vm.ToValue(attempts))
+	err = e.enter(ctx, o, nil, func(live *durableObject) (goja.Value, error) {
+		alarm, _ := goja.AssertFunction(live.api.Get("alarm"))
+		return alarm(live.api, live.in.vm.ToValue(attempts))
 	}, nil)
 	now, _ := store.DOGetAlarm(ctx, ns, id)
 	switch {
