@@ -2,6 +2,8 @@ package runtime
 
 import (
 	"fmt"
+	"io"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -230,5 +232,24 @@ export default { async fetch(req, env) {
 	r := do(w, "PATCH", "http://x/", "incoming", map[string]string{"x-n": "3"})
 	if want := "POST 1 text body|PUT 2 bytes|PATCH 3 incoming"; r.body != want {
 		t.Fatalf("got %q (%d), want %q\n%s", r.body, r.status, want, e.logs.text())
+	}
+}
+
+// An event that reaches an object just evicted runs on the object that replaces it.
+func TestDurableObjectEventAfterEvictionRunsOnTheNewObject(t *testing.T) {
+	e := newStoreEngine(t)
+	w := counterWorker(t, e)
+	if r := get(w, "http://x/?name=e"); r.body != "1" {
+		t.Fatalf("first increment: %d %q", r.status, r.body)
+	}
+	hostNS := w.namespace()
+	stale := e.durableObject(hostNS, "Counter", objectID(hostNS, "e"), "e")
+	e.evict(stale) // as the idle timer does, between a stub finding the object and entering it
+	res, err := completed(e.durableFetch(t.Context(), stale, w, httptest.NewRequest("GET", "http://x/", nil), nil, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body, _ := io.ReadAll(res.Body); string(body) != "2" {
+		t.Fatalf("after eviction the increment gave %q", body)
 	}
 }
