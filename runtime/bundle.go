@@ -93,7 +93,9 @@ func memoryPlugin(files map[string]string) api.Plugin {
 	return api.Plugin{Name: "weft-modules", Setup: func(b api.PluginBuild) {
 		b.OnResolve(api.OnResolveOptions{Filter: ".*"}, func(a api.OnResolveArgs) (api.OnResolveResult, error) {
 			if a.Kind == api.ResolveEntryPoint {
-				return api.OnResolveResult{Path: a.Path, Namespace: memNamespace}, nil
+				// esbuild writes the entry as "./index.js" when a file of that name is in the
+				// server's working directory; the uploaded module is still "index.js".
+				return api.OnResolveResult{Path: strings.TrimPrefix(a.Path, "./"), Namespace: memNamespace}, nil
 			}
 			if _, ok := builtinModules[a.Path]; ok {
 				return api.OnResolveResult{Path: a.Path, Namespace: builtinNamespace}, nil

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	goruntime "runtime"
 	"strings"
 	"sync"
@@ -99,6 +101,20 @@ func TestBuildErrorsNameFileAndLine(t *testing.T) {
 	_, err = Build([]Module{{Name: "index.js", Content: "export default {}"}}, "main.js")
 	if err == nil || !strings.Contains(err.Error(), "main.js") {
 		t.Fatalf("missing main: %v", err)
+	}
+}
+
+// The server builds uploads in memory: a file on its own disk named like the entry module (weft
+// serve started in the project folder) must not change what is built.
+func TestBuildIgnoresTheServersWorkingDirectory(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "index.js"), []byte("not the upload"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	b, err := Build([]Module{{Name: "index.js", Content: `export default { fetch() { return new Response("uploaded") } }`}}, "index.js")
+	if err != nil || !strings.Contains(b.Code, `"uploaded"`) {
+		t.Fatalf("err = %v", err)
 	}
 }
 
