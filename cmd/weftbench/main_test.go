@@ -29,7 +29,7 @@ func TestBenchmarkRunsEveryScenarioOnWeft(t *testing.T) {
 			t.Errorf("scenario %s missing from the report", sc.name)
 			continue
 		}
-		if s.Weft.Requests == 0 || s.Weft.Errors != 0 || s.Weft.PeakRSSMiB <= 0 || s.Workerd != nil {
+		if s.Weft.Requests == 0 || s.Weft.Errors != 0 || s.Weft.PeakRSSMiB <= 0 || s.Weft.ServerCPUus <= 0 || s.Workerd != nil {
 			t.Errorf("%s: %+v", s.Name, s.Weft)
 		}
 	}

@@ -75,16 +75,16 @@ func (r *report) check() {
 
 func (r *report) markdown() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Machine: %s. %d connections, %gs measured after %gs warm-up, Weft and workerd alternating per scenario.\n\n", r.Machine, r.Connections, r.DurationS, r.WarmupS)
-	b.WriteString("| scenario | Weft req/s | p50 ms | p99 ms | errors | peak RSS MiB | workerd req/s | p50 ms | p99 ms | errors | peak RSS MiB | Weft/workerd |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(&b, "Machine: %s. Load from wrk, %d connections, %gs measured after %gs warm-up, Weft and workerd alternating per scenario. CPU µs/req is the server's CPU time (user and system) per answered request.\n\n", r.Machine, r.Connections, r.DurationS, r.WarmupS)
+	b.WriteString("| scenario | Weft req/s | p50 ms | p99 ms | errors | CPU µs/req | peak RSS MiB | workerd req/s | p50 ms | p99 ms | errors | CPU µs/req | peak RSS MiB | Weft/workerd |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, s := range r.Scenarios {
 		w := s.Weft
-		fmt.Fprintf(&b, "| %s | %.0f | %.2f | %.2f | %d | %.0f |", s.Name, w.RPS, w.P50Ms, w.P99Ms, w.Errors, w.PeakRSSMiB)
+		fmt.Fprintf(&b, "| %s | %.0f | %.2f | %.2f | %d | %.0f | %.0f |", s.Name, w.RPS, w.P50Ms, w.P99Ms, w.Errors, w.ServerCPUus, w.PeakRSSMiB)
 		if k := s.Workerd; k != nil {
-			fmt.Fprintf(&b, " %.0f | %.2f | %.2f | %d | %.0f | %.2f× |\n", k.RPS, k.P50Ms, k.P99Ms, k.Errors, k.PeakRSSMiB, s.Ratio)
+			fmt.Fprintf(&b, " %.0f | %.2f | %.2f | %d | %.0f | %.0f | %.2f× |\n", k.RPS, k.P50Ms, k.P99Ms, k.Errors, k.ServerCPUus, k.PeakRSSMiB, s.Ratio)
 		} else {
-			b.WriteString(" – | – | – | – | – | – |\n")
+			b.WriteString(" – | – | – | – | – | – | – |\n")
 		}
 	}
 	if len(r.Cold) > 0 {
@@ -116,7 +116,7 @@ func (r *report) firstErrors() string {
 	var b strings.Builder
 	note := func(what string, l *loadResult) {
 		if l != nil && l.Errors > 0 {
-			fmt.Fprintf(&b, "- %s: %d errors, the first: %s\n", what, l.Errors, l.FirstError)
+			fmt.Fprintf(&b, "- %s: %d errors (%s)\n", what, l.Errors, l.ErrorKinds)
 		}
 	}
 	for _, s := range r.Scenarios {

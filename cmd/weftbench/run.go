@@ -20,6 +20,9 @@ func run(ctx context.Context, o options) (*report, error) {
 	if err != nil {
 		return nil, err
 	}
+	if _, err := wrkPath(); err != nil {
+		return nil, err
+	}
 	r := &report{Machine: machine(), Connections: o.connections, DurationS: o.duration.Seconds(), WarmupS: o.warmup.Seconds()}
 
 	bin, err := buildWeft(work)
@@ -50,14 +53,20 @@ func run(ctx context.Context, o options) (*report, error) {
 		if err := checkAnswer(ctx, s, "Weft", url, header); err != nil {
 			return nil, err
 		}
-		res := scenarioResult{Name: s.name, Weft: measure(weft.server, url, header, o)}
+		res := scenarioResult{Name: s.name}
+		if res.Weft, err = measure(weft.server, url, header, o); err != nil {
+			return nil, err
+		}
 		if wd != nil {
 			fmt.Fprint(os.Stderr, ", workerd")
 			url := fmt.Sprintf("http://127.0.0.1:%d%s", ports[s.name], s.path)
 			if err := checkAnswer(ctx, s, "workerd", url, nil); err != nil {
 				return nil, err
 			}
-			k := measure(wd, url, nil, o)
+			k, err := measure(wd, url, nil, o)
+			if err != nil {
+				return nil, err
+			}
 			res.Workerd = &k
 			if k.RPS > 0 {
 				res.Ratio = res.Weft.RPS / k.RPS
@@ -97,11 +106,11 @@ func run(ctx context.Context, o options) (*report, error) {
 }
 
 // measure drives one server while sampling its memory.
-func measure(s *server, url string, header http.Header, o options) loadResult {
+func measure(s *server, url string, header http.Header, o options) (loadResult, error) {
 	stop := s.peakRSS()
-	res := drive(url, header, o.connections, o.warmup, o.duration)
+	res, err := drive(s, []loadTarget{{url, header.Get("Host")}}, o.connections, o.warmup, o.duration)
 	res.PeakRSSMiB = mib(stop())
-	return res
+	return res, err
 }
 
 // checkAnswer makes sure a server gives the scenario's answer before it is measured, so both

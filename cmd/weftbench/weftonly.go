@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
 // coldResult is the median over rounds of three timings of a deploy.
@@ -105,17 +103,20 @@ func measureFleet(ctx context.Context, w *weftServer, n, hot, connections int, d
 	}
 	out.DeploySeconds = time.Since(t0).Seconds()
 	out.IdleRSSMiB = mib(w.rss())
-	var targets []vegeta.Target
+	var targets []loadTarget
 	for i := range out.Hot {
 		url, header := w.target("fleet", envName(i*n/out.Hot), "/")
-		targets = append(targets, vegeta.Target{Method: http.MethodGet, URL: url, Header: header})
+		targets = append(targets, loadTarget{url, header.Get("Host")})
 	}
 	stop := w.peakRSS()
-	out.Load = driveTargets(targets, connections, 0, duration)
+	load, err := drive(w.server, targets, connections, 0, duration)
+	out.Load = load
 	out.PeakRSSMiB = mib(stop())
-	return out, nil
+	return out, err
 }
 
 func envName(i int) string { return fmt.Sprintf("e%04d", i) }
 
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
