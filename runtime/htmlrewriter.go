@@ -1,10 +1,10 @@
 package runtime
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 
 	"github.com/andybalholm/cascadia"
 	"github.com/dop251/goja"
@@ -55,8 +55,10 @@ func compileSelectors(selectors []string) ([]cascadia.Sel, error) {
 }
 
 // tokenize reads a document from r and emits its tokens as it goes, each element with the indices of
-// the selectors it matches, and end tokens for elements left open at the end.
-func tokenize(r io.Reader, compiled []cascadia.Sel, emit func(htmlToken)) error {
+// the selectors it matches, and end tokens for elements left open at the end. A token's source text
+// is passed as raw, valid only during the call (most tokens are copied out as part of a longer run),
+// and its Raw is left empty.
+func tokenize(r io.Reader, compiled []cascadia.Sel, emit func(t htmlToken, raw []byte)) error {
 	root := &html.Node{Type: html.DocumentNode}
 	type open struct {
 		node   *html.Node
@@ -74,11 +76,11 @@ func tokenize(r io.Reader, compiled []cascadia.Sel, emit func(htmlToken)) error 
 			}
 			return z.Err()
 		}
-		raw := string(z.Raw())
-		tok := z.Token()
+		raw := z.Raw()
 		top := stack[len(stack)-1]
 		switch tt {
 		case html.StartTagToken, html.SelfClosingTagToken:
+			tok := z.Token()
 			nextID++
 			// The element joins the tree under its parent, so selectors see its ancestors and earlier
 			// siblings (for :nth-child and sibling combinators). Closed elements keep no children.
@@ -90,12 +92,12 @@ func tokenize(r io.Reader, compiled []cascadia.Sel, emit func(htmlToken)) error 
 					matches = append(matches, i)
 				}
 			}
-			t := htmlToken{Kind: "start", Raw: raw, Tag: tok.Data, ID: nextID, Matches: matches}
+			t := htmlToken{Kind: "start", Tag: tok.Data, ID: nextID, Matches: matches}
 			for _, a := range tok.Attr {
 				t.Attrs = append(t.Attrs, [2]string{a.Key, a.Val})
 			}
 			t.Void = tt == html.SelfClosingTagToken || voidElements[tok.Data]
-			emit(t)
+			emit(t, raw)
 			if !t.Void {
 				within := append([]int(nil), top.within...)
 				for _, m := range matches {
@@ -107,39 +109,41 @@ func tokenize(r io.Reader, compiled []cascadia.Sel, emit func(htmlToken)) error 
 			}
 		case html.EndTagToken:
 			// Close up to the matching open element; a stray end tag closes nothing.
+			name, _ := z.TagName()
 			at := -1
 			for i := len(stack) - 1; i > 0; i-- {
-				if stack[i].node.Data == tok.Data {
+				if stack[i].node.Data == string(name) {
 					at = i
 					break
 				}
 			}
 			if at < 0 {
-				emit(htmlToken{Kind: "end", Raw: raw, Tag: tok.Data})
+				emit(htmlToken{Kind: "end", Tag: string(name)}, raw)
 				continue
 			}
 			for len(stack) > at+1 { // implied ends of elements left open inside
 				inner := stack[len(stack)-1]
 				stack = stack[:len(stack)-1]
-				emit(htmlToken{Kind: "end", Tag: inner.node.Data, ID: inner.id})
+				emit(htmlToken{Kind: "end", Tag: inner.node.Data, ID: inner.id}, nil)
 				dropChildren(inner.node)
 			}
 			closing := stack[at]
 			stack = stack[:at]
-			emit(htmlToken{Kind: "end", Raw: raw, Tag: tok.Data, ID: closing.id})
+			emit(htmlToken{Kind: "end", Tag: closing.node.Data, ID: closing.id}, raw)
 			dropChildren(closing.node)
 		case html.TextToken:
-			emit(htmlToken{Kind: "text", Raw: raw, Matches: top.within})
+			emit(htmlToken{Kind: "text", Matches: top.within}, raw)
 		case html.CommentToken:
-			emit(htmlToken{Kind: "comment", Raw: raw, Matches: top.within})
+			emit(htmlToken{Kind: "comment", Matches: top.within}, raw)
 		case html.DoctypeToken:
-			emit(htmlToken{Kind: "doctype", Raw: raw, Name: tok.Data})
+			raw = bytes.Clone(raw) // Token() below moves on
+			emit(htmlToken{Kind: "doctype", Name: z.Token().Data}, raw)
 		}
 	}
 	for len(stack) > 1 {
 		inner := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		emit(htmlToken{Kind: "end", Tag: inner.node.Data, ID: inner.id})
+		emit(htmlToken{Kind: "end", Tag: inner.node.Data, ID: inner.id}, nil)
 	}
 	return nil
 }
@@ -207,23 +211,23 @@ type tokenBatch struct {
 	needs   rewriteNeeds
 	open    map[int]bool // elements the prelude saw start, whose ends it must see
 	out     []htmlToken
-	pending strings.Builder
+	pending []byte // the current raw run, its buffer reused run after run
 }
 
-func (b *tokenBatch) add(t htmlToken) {
+func (b *tokenBatch) add(t htmlToken, raw []byte) {
 	if !b.needs.wanted(t, b.open) {
-		b.pending.WriteString(t.Raw)
+		b.pending = append(b.pending, raw...)
 		return
 	}
 	b.flushRaw()
-	t.Tag = strings.ToLower(t.Tag)
+	t.Raw = string(raw)
 	b.out = append(b.out, t)
 }
 
 func (b *tokenBatch) flushRaw() {
-	if b.pending.Len() > 0 {
-		b.out = append(b.out, htmlToken{Kind: "raw", Raw: b.pending.String()})
-		b.pending.Reset()
+	if len(b.pending) > 0 {
+		b.out = append(b.out, htmlToken{Kind: "raw", Raw: string(b.pending)})
+		b.pending = b.pending[:0]
 	}
 }
 

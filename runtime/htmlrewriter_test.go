@@ -86,6 +86,24 @@ func TestHTMLRewriterDoctypeAndBadSelector(t *testing.T) {
 	}
 }
 
+// A page made whole in memory is one chunk; the pass takes it a slice at a time (htmlFeedSlice), and
+// tags and multi-byte text cut by a slice boundary come out whole.
+func TestHTMLRewriterLargeChunkComesOutWhole(t *testing.T) {
+	pad := strings.Repeat("plain text that no handler reads ", 6)
+	row, want := `<li><a href="/p">x</a> <b>été</b>`+pad+`</li>`, `<li><a href="https://x.test/p">x</a> <b>ÉTÉ</b>`+pad+`</li>`
+	n := 3*16384/len(row) + 7 // the rows' length does not divide the slice size: boundaries cut tags
+	got := rewrite(t, "<ul>"+strings.Repeat(row, n)+"</ul>", `
+    .on("a", { element(e) { e.setAttribute("href", "https://x.test" + e.getAttribute("href")); } })
+    .on("b", { text(c) { if (c.text) c.replace(c.text.toUpperCase()); } })`)
+	if got != "<ul>"+strings.Repeat(want, n)+"</ul>" {
+		i := 0
+		for i < len(got) && i < len(want)*n && got[i] == ("<ul>" + strings.Repeat(want, n))[i] {
+			i++
+		}
+		t.Fatalf("output differs at byte %d of %d: %.120q", i, len(got), got[max(0, i-40):])
+	}
+}
+
 // The rewriter streams: an endless page is rewritten and sent as it is produced (a rewriter that
 // waited for the end would never answer), and tags cut by chunk boundaries are rewritten whole.
 func TestHTMLRewriterStreamsAcrossChunks(t *testing.T) {

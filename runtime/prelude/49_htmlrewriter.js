@@ -104,11 +104,19 @@ class HTMLRewriter {
       async pull(c) {
         if (!reader) { reader = response.body.getReader(); pass = __weft.htmlStart(selectors, needs); }
         const { value, done } = await reader.read();
-        const tokens = await __weft.htmlFeed(pass, done ? null : chunkBytes(value));
-        let out = await run.feed(tokens);
-        if (done) out += await run.end();
-        if (out) c.enqueue(new TextEncoder().encode(out));
-        if (done) c.close();
+        if (done) {
+          const out = (await run.feed(await __weft.htmlFeed(pass, null))) + (await run.end());
+          if (out) c.enqueue(new TextEncoder().encode(out));
+          c.close();
+          return;
+        }
+        // A large chunk (a whole page made in memory) goes a slice at a time, so a pass holds one
+        // slice's tokens and output at once rather than the page's.
+        const bytes = chunkBytes(value);
+        for (let at = 0; at < bytes.length; at += htmlFeedSlice) {
+          const out = await run.feed(await __weft.htmlFeed(pass, bytes.subarray(at, at + htmlFeedSlice)));
+          if (out) c.enqueue(new TextEncoder().encode(out));
+        }
       },
       cancel(reason) { if (reader) return reader.cancel(reason); },
     });
@@ -117,6 +125,8 @@ class HTMLRewriter {
     return new Response(body, { status: response.status, statusText: response.statusText, headers });
   }
 }
+
+const htmlFeedSlice = 16384;
 
 // A handler's answer is awaited only when it is a promise: an await of anything else still costs a
 // promise job, thousands of them on a page.
