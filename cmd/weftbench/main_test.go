@@ -88,3 +88,20 @@ func TestScenarioChecksRefuseWrongAnswers(t *testing.T) {
 		t.Error("an unknown scenario is accepted")
 	}
 }
+
+// Servers listen below the kernel's ephemeral range, where the outgoing connections made before
+// they bind cannot take their port.
+func TestFreePortIsBelowTheEphemeralRange(t *testing.T) {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		t.Skip("no /proc/sys/net/ipv4/ip_local_port_range on this system")
+	}
+	var low int
+	fmt.Sscan(string(b), &low)
+	for range 20 {
+		port, err := freePort()
+		if err != nil || port < 1024 || port >= low {
+			t.Fatalf("port %d (ephemeral range from %d): %v", port, low, err)
+		}
+	}
+}
