@@ -92,12 +92,10 @@ func TestScenarioChecksRefuseWrongAnswers(t *testing.T) {
 // Servers listen below the kernel's ephemeral range, where the outgoing connections made before
 // they bind cannot take their port.
 func TestFreePortIsBelowTheEphemeralRange(t *testing.T) {
-	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
-	if err != nil {
-		t.Skip("no /proc/sys/net/ipv4/ip_local_port_range on this system")
+	low := 32768 // freePort's assumption where the kernel does not say
+	if b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range"); err == nil {
+		fmt.Sscan(string(b), &low)
 	}
-	var low int
-	fmt.Sscan(string(b), &low)
 	for range 20 {
 		port, err := freePort()
 		if err != nil || port < 1024 || port >= low {
