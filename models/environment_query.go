@@ -99,6 +99,19 @@ func (s *Store) RenameEnvironment(ctx context.Context, a Actor, service, oldName
 		if err := refuseIfBound(tx, service, oldName); err != nil {
 			return err
 		}
+		// Durable Object storage is filed under "service/env/class", and idFromName derives ids from
+		// "service/env": under a new name the objects would start empty, their data stranded.
+		prefix := service + "/" + oldName + "/"
+		var objects int64
+		if err := tx.Model(&DOEntry{}).Where("substr(namespace, 1, ?) = ?", len(prefix), prefix).
+			Distinct("namespace", "object_id").Count(&objects).Error; err != nil {
+			return fmt.Errorf("models: rename environment: %w", err)
+		}
+		if objects > 0 {
+			return Errorf(ECONFLICT, "environment %q of service %q holds the storage of %d Durable Object(s), which is kept under its name: "+
+				"renaming it would leave them empty under the new one. Create a new environment from it instead (weft env create NAME --from %s)",
+				oldName, service, objects, oldName)
+		}
 		if err := tx.Model(env).Update("name", newName).Error; err != nil {
 			if isUniqueViolation(err) {
 				return Errorf(ECONFLICT, "environment %q of service %q already exists", newName, service)

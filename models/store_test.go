@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/weft-dev/weft/migrations"
@@ -215,6 +216,25 @@ func TestEnvironmentRenameAndDeleteRules(t *testing.T) {
 	wantCode(t, st.DeleteEnvironment(ctx, cli, "api", "production"), models.EINVALID)
 	wantCode(t, st.RenameEnvironment(ctx, cli, "api", "production", "prod"), models.EINVALID)
 	wantCode(t, st.RenameEnvironment(ctx, cli, "api", "staging", "Bad_Name"), models.EINVALID)
+	// An environment holding Durable Object storage keeps its name: the objects' ids and storage
+	// are derived from it. Another environment's objects do not stand in the way.
+	if err := st.DOPut(ctx, "api/staging-2/Counter", "obj", map[string]string{"n": "1"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.DOPut(ctx, "api/staging/Counter", "obj", map[string]string{"n": "1"}); err != nil {
+		t.Fatal(err)
+	}
+	err := st.RenameEnvironment(ctx, cli, "api", "staging", "preview")
+	wantCode(t, err, models.ECONFLICT)
+	if !strings.Contains(err.Error(), "1 Durable Object") {
+		t.Fatalf("refusal: %v", err)
+	}
+	if vs, err := st.ListVersions(ctx, "api", "staging"); err != nil || len(vs) != 1 {
+		t.Fatalf("a refused rename changes nothing: %v %v", vs, err)
+	}
+	if err := st.DODeleteAll(ctx, "api/staging/Counter", "obj"); err != nil {
+		t.Fatal(err)
+	}
 	if err := st.RenameEnvironment(ctx, cli, "api", "staging", "preview"); err != nil {
 		t.Fatal(err)
 	}

@@ -304,6 +304,10 @@ func plainURL(host, path string) bool {
 	return true
 }
 
+// ID and Label are the worker's, as its spec gave them: what its log lines are filed and shown under.
+func (w *Worker) ID() string    { return w.spec.ID }
+func (w *Worker) Label() string { return w.spec.Label }
+
 // ServeHTTP runs the fetch handler for an HTTP request. A streamed body is written as it comes,
 // each chunk flushed; if it fails midway the connection is cut, so the client sees an error rather
 // than a response that merely looks short.

@@ -341,3 +341,54 @@ func TestAPIUploadsLargeR2Objects(t *testing.T) {
 type zeros struct{}
 
 func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// After an environment is renamed, its requests and its script's console lines are filed under the
+// new name (a worker loaded before the rename carried the old one in its label). An environment
+// whose Durable Objects hold storage keeps its name: their ids and storage derive from it.
+func TestRenamedEnvironmentLogsUnderItsNewName(t *testing.T) {
+	ts := newTestServer(t)
+	body := script(`export class Counter {
+  constructor(state) { this.state = state; }
+  async fetch() { await this.state.storage.put("n", 1); return new Response("stored"); }
+}
+export default { fetch(req, env) {
+  console.log("served");
+  return new URL(req.url).pathname === "/store" ? env.COUNTER.getByName("one").fetch(req) : new Response("ok");
+} };`)
+	body["settings"] = models.Settings{Bindings: []models.Binding{{Name: "COUNTER", Type: models.BindingDurable, ClassName: "Counter"}}}
+	for _, env := range []string{"preview", "objects"} {
+		if st, out := ts.call(t, "POST", "/services/app/environments/"+env+"/versions", body); st != 201 {
+			t.Fatalf("deploy: %d %v", st, out)
+		}
+	}
+	if st, _ := ts.gatewayGet(t, "preview.app.localhost", "/"); st != 200 {
+		t.Fatalf("before rename: %d", st)
+	}
+	if st, out := ts.call(t, "PATCH", "/services/app/environments/preview", map[string]string{"name": "review"}); st != 200 {
+		t.Fatalf("rename: %d %v", st, out)
+	}
+	if st, _ := ts.gatewayGet(t, "review.app.localhost", "/"); st != 200 {
+		t.Fatalf("after rename: %d", st)
+	}
+	var lines []string
+	for _, e := range ts.gw.cfg.Logs.Recent("app", "review", 10) {
+		lines = append(lines, e.Level+": "+e.Message)
+		if !strings.HasPrefix(e.Label, "app/review@") {
+			t.Errorf("line %q labelled %q", e.Message, e.Label)
+		}
+	}
+	if len(lines) != 2 || !strings.Contains(lines[0], "served") || !strings.HasPrefix(lines[1], "request: GET / 200") {
+		t.Fatalf("review's log: %q", lines)
+	}
+
+	if _, got := ts.gatewayGet(t, "objects.app.localhost", "/store"); got != "stored" {
+		t.Fatalf("store: %q", got)
+	}
+	st, out := ts.call(t, "PATCH", "/services/app/environments/objects", map[string]string{"name": "renamed"})
+	if msg, _ := out["error"].(map[string]any)["message"].(string); st != 409 || !strings.Contains(msg, "Durable Object") {
+		t.Fatalf("renaming an environment with objects: %d %v", st, out)
+	}
+	if st, _ := ts.gatewayGet(t, "objects.app.localhost", "/"); st != 200 {
+		t.Fatalf("after the refused rename: %d", st)
+	}
+}

@@ -42,6 +42,7 @@ type Gateway struct {
 }
 
 type workerEntry struct {
+	label  string // the label it is loaded with; set when the entry is made
 	once   sync.Once
 	worker *runtime.Worker
 	err    error
@@ -58,7 +59,8 @@ func NewGateway(cfg GatewayConfig) *Gateway {
 func (g *Gateway) SetEngine(e *runtime.Engine) { g.engine = e }
 
 // Reload rebuilds the routing snapshot from the store and swaps it in atomically; requests in flight keep
-// the version they started on. Workers of versions that left the table are dropped.
+// the version they started on. Workers of versions that left the table are dropped, and so are those
+// of a renamed environment: a worker files its log lines under the label it was loaded with.
 func (g *Gateway) Reload(ctx context.Context) error {
 	g.reloadMu.Lock()
 	defer g.reloadMu.Unlock()
@@ -68,16 +70,16 @@ func (g *Gateway) Reload(ctx context.Context) error {
 	}
 	t := buildTable(live)
 	g.table.Store(t)
-	keep := map[uint]bool{}
+	labels := map[uint]string{} // live version ID → its worker's label
 	for _, e := range t.envs {
-		for _, sp := range e.splits {
-			keep[sp.Version.ID] = true
+		for i := range e.splits {
+			labels[e.splits[i].Version.ID] = label(e, &e.splits[i].Version)
 		}
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	for id := range g.workers {
-		if !keep[id] {
+	for id, ent := range g.workers {
+		if want, ok := labels[id]; !ok || ent.label != want {
 			delete(g.workers, id)
 			g.engine.Unload(workerID(id))
 		}
@@ -112,8 +114,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	wk.ServeHTTP(rec, r)
 	if g.cfg.Logs != nil {
-		g.cfg.Logs.Log(runtime.LogEntry{WorkerID: workerID(v.ID), Label: label(tg.env, v), Time: start, Level: "request",
-			Message: fmt.Sprintf("%s %s %d %s", r.Method, r.URL.RequestURI(), rec.status, time.Since(start).Round(10*time.Microsecond))})
+		g.logRequest(wk, start, fmt.Sprintf("%s %s %d %s", r.Method, r.URL.RequestURI(), rec.status, time.Since(start).Round(10*time.Microsecond)))
 	}
 }
 
@@ -149,7 +150,7 @@ func (g *Gateway) ServiceWorker(ctx context.Context, service, env string, req *h
 		if err == nil {
 			status = strconv.Itoa(res.StatusCode)
 		}
-		g.logHop(e, v, start, fmt.Sprintf("%s %s %s %s (service binding)", req.Method, req.URL.RequestURI(), status, time.Since(start).Round(10*time.Microsecond)))
+		g.logRequest(wk, start, fmt.Sprintf("%s %s %s %s (service binding)", req.Method, req.URL.RequestURI(), status, time.Since(start).Round(10*time.Microsecond)))
 	}, nil
 }
 
@@ -174,14 +175,14 @@ func (g *Gateway) CallService(ctx context.Context, service, env, entrypoint, met
 	if err != nil {
 		status = "error"
 	}
-	g.logHop(e, v, start, fmt.Sprintf("RPC %s %s %s (service binding)", firstNonEmpty(entrypoint, "default")+"."+method, status, time.Since(start).Round(10*time.Microsecond)))
+	g.logRequest(wk, start, fmt.Sprintf("RPC %s %s %s (service binding)", firstNonEmpty(entrypoint, "default")+"."+method, status, time.Since(start).Round(10*time.Microsecond)))
 	return out, err
 }
 
-// logHop records a service-binding call in the target environment's log, with its timing.
-func (g *Gateway) logHop(e *liveEnv, v *models.Version, start time.Time, msg string) {
+// logRequest records a request or a service-binding call in the log of the worker that served it.
+func (g *Gateway) logRequest(wk *runtime.Worker, start time.Time, msg string) {
 	if g.cfg.Logs != nil {
-		g.cfg.Logs.Log(runtime.LogEntry{WorkerID: workerID(v.ID), Label: label(e, v), Time: start, Level: "request", Message: msg})
+		g.cfg.Logs.Log(runtime.LogEntry{WorkerID: wk.ID(), Label: wk.Label(), Time: start, Level: "request", Message: msg})
 	}
 }
 
@@ -201,7 +202,7 @@ func (g *Gateway) worker(ctx context.Context, e *liveEnv, v *models.Version) (*r
 	g.mu.Lock()
 	ent := g.workers[v.ID]
 	if ent == nil {
-		ent = &workerEntry{}
+		ent = &workerEntry{label: label(e, v)}
 		g.workers[v.ID] = ent
 	}
 	g.mu.Unlock()
