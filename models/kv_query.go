@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"regexp"
 	"sync"
@@ -29,8 +28,6 @@ type kvIDs struct {
 	mu  sync.RWMutex
 	ids map[string]uint
 }
-
-var errNoNamespace = errors.New("no such namespace")
 
 func (s *Store) kvID(ctx context.Context, name string) (uint, error) {
 	s.kv.mu.RLock()

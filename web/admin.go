@@ -71,8 +71,6 @@ func streamsItsBody(c echo.Context) bool {
 	return c.Request().Method == http.MethodPut && c.Path() == "/api/v1/r2/buckets/:bucket/objects/:key"
 }
 
-type actorKey struct{}
-
 // requireToken checks the bearer token and records who is acting for the audit log.
 func requireToken(store *models.Store, adminToken string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
