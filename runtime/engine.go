@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	goruntime "runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -45,7 +44,11 @@ type EngineConfig struct {
 	// MemoryLimit is the heap size (bytes) at which running scripts are stopped; 0 means DefaultMemoryLimit.
 	MemoryLimit uint64
 	Hosts       DurableHosts // finds the live worker of an environment; nil in tests
-	PoolSize    int          // idle runtimes kept per worker; 0 means 2×GOMAXPROCS
+	// PoolSize caps the idle runtimes a worker keeps (0: defaultPoolSize). A request holds its runtime
+	// while it awaits I/O, so a worker whose requests wait on a Durable Object, a fetch or a timer has
+	// as many busy as there are requests in flight; a cap near the core count would throw most away
+	// after each burst and build them again on the next. ShrinkEvery trims what goes unused.
+	PoolSize int
 	// ShrinkEvery is how often idle pools are trimmed to what the busiest moment since the last
 	// trim needed (0: every 30 s); a worker without traffic keeps no runtime at all.
 	ShrinkEvery time.Duration
@@ -131,6 +134,9 @@ type VersionInfo struct {
 	Timestamp time.Time
 }
 
+// defaultPoolSize is the most idle runtimes a worker keeps by default.
+const defaultPoolSize = 128
+
 // Engine compiles bundles once and keeps a pool of runtimes per worker.
 type Engine struct {
 	cfg      EngineConfig
@@ -149,7 +155,7 @@ func NewEngine(cfg EngineConfig) *Engine {
 		cfg.Fetch = &http.Client{Timeout: 30 * time.Second}
 	}
 	if cfg.PoolSize <= 0 {
-		cfg.PoolSize = 2 * goruntime.GOMAXPROCS(0)
+		cfg.PoolSize = defaultPoolSize
 	}
 	if cfg.MemoryLimit == 0 {
 		cfg.MemoryLimit = DefaultMemoryLimit

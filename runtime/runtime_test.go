@@ -436,6 +436,24 @@ func TestIdlePoolsShrink(t *testing.T) {
 	}
 }
 
+// Runtimes held by requests that await I/O all go back to the pool, however many there were: with a
+// pool capped near the core count, each burst of waiting requests built most of its runtimes afresh
+// (the Durable Object scenario spent 30% of its CPU making runtimes).
+func TestPoolKeepsTheRuntimesOfWaitingRequests(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "waits", `export default { async fetch() { await new Promise((r) => setTimeout(r, 100)); return new Response("ok") } }`, nil)
+	const inFlight = 24
+	var wg sync.WaitGroup
+	for range inFlight {
+		wg.Add(1)
+		go func() { defer wg.Done(); get(w, "http://x/") }()
+	}
+	wg.Wait()
+	if n := e.IdleRuntimes(); n < inFlight*3/4 {
+		t.Fatalf("after %d requests waited at once, %d runtimes are pooled", inFlight, n)
+	}
+}
+
 // Timers due together run earliest first even when their Go timers wake the loop out of order, as
 // they may on a busy machine: whichever wake-up comes first runs them all, by deadline.
 func TestDueTimersRunInDeadlineOrder(t *testing.T) {
