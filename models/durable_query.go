@@ -25,37 +25,43 @@ func (s *Store) DOGet(ctx context.Context, ns, id string, keys []string) (map[st
 	return out, nil
 }
 
-// doPutBatch is the most rows one INSERT writes.
-const doPutBatch = 128
+// doWriteBatch is the most rows one INSERT writes, and the most keys one DELETE names.
+const doWriteBatch = 128
 
-// DOPut writes entries atomically.
-func (s *Store) DOPut(ctx context.Context, ns, id string, entries map[string]string) error {
-	rows := make([]DOEntry, 0, len(entries))
-	for k, v := range entries {
+// DOWrite commits an object's writes atomically: puts (key → value) and deletes. The runtime
+// gathers every write its objects made since the last commit into one call.
+func (s *Store) DOWrite(ctx context.Context, ns, id string, puts map[string]string, deletes []string) error {
+	rows := make([]DOEntry, 0, len(puts))
+	for k, v := range puts {
 		rows = append(rows, DOEntry{Namespace: ns, ObjectID: id, Key: k, Value: v})
 	}
-	if len(rows) == 0 {
+	upsert := clause.OnConflict{UpdateAll: true}
+	if len(deletes) == 0 && len(rows) <= doWriteBatch { // one statement is atomic on its own
+		if len(rows) == 0 {
+			return nil
+		}
+		if err := s.single(ctx).Clauses(upsert).Create(&rows).Error; err != nil {
+			return fmt.Errorf("models: durable write: %w", err)
+		}
 		return nil
 	}
-	// Up to a batch, one multi-row INSERT is atomic without a transaction (a put() has at most 128
-	// keys); a larger write (a transaction's rollback) is batched inside one.
-	db := s.single(ctx)
-	if len(rows) > doPutBatch {
-		db = s.read(ctx)
-	}
-	if err := db.Clauses(clause.OnConflict{UpdateAll: true}).CreateInBatches(rows, doPutBatch).Error; err != nil {
-		return fmt.Errorf("models: durable put: %w", err)
+	err := s.read(ctx).Transaction(func(tx *gorm.DB) error {
+		for len(deletes) > 0 {
+			n := min(len(deletes), doWriteBatch)
+			if err := tx.Where("namespace = ? AND object_id = ? AND key IN ?", ns, id, deletes[:n]).Delete(&DOEntry{}).Error; err != nil {
+				return err
+			}
+			deletes = deletes[n:]
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		return tx.Clauses(upsert).CreateInBatches(rows, doWriteBatch).Error
+	})
+	if err != nil {
+		return fmt.Errorf("models: durable write: %w", err)
 	}
 	return nil
-}
-
-// DODelete deletes keys and returns how many existed.
-func (s *Store) DODelete(ctx context.Context, ns, id string, keys []string) (int, error) {
-	res := s.read(ctx).Where("namespace = ? AND object_id = ? AND key IN ?", ns, id, keys).Delete(&DOEntry{})
-	if res.Error != nil {
-		return 0, fmt.Errorf("models: durable delete: %w", res.Error)
-	}
-	return int(res.RowsAffected), nil
 }
 
 // DODeleteAll deletes an object's storage and its alarm.

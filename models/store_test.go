@@ -218,10 +218,10 @@ func TestEnvironmentRenameAndDeleteRules(t *testing.T) {
 	wantCode(t, st.RenameEnvironment(ctx, cli, "api", "staging", "Bad_Name"), models.EINVALID)
 	// An environment holding Durable Object storage keeps its name: the objects' ids and storage
 	// are derived from it. Another environment's objects do not stand in the way.
-	if err := st.DOPut(ctx, "api/staging-2/Counter", "obj", map[string]string{"n": "1"}); err != nil {
+	if err := st.DOWrite(ctx, "api/staging-2/Counter", "obj", map[string]string{"n": "1"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.DOPut(ctx, "api/staging/Counter", "obj", map[string]string{"n": "1"}); err != nil {
+	if err := st.DOWrite(ctx, "api/staging/Counter", "obj", map[string]string{"n": "1"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	err := st.RenameEnvironment(ctx, cli, "api", "staging", "preview")

@@ -21,8 +21,7 @@ import (
 // DurableStore keeps Durable Object storage and alarms; models.Store implements it.
 type DurableStore interface {
 	DOGet(ctx context.Context, ns, id string, keys []string) (map[string]string, error)
-	DOPut(ctx context.Context, ns, id string, entries map[string]string) error
-	DODelete(ctx context.Context, ns, id string, keys []string) (int, error)
+	DOWrite(ctx context.Context, ns, id string, puts map[string]string, deletes []string) error
 	DOList(ctx context.Context, ns, id string, o models.DOListOptions) ([][2]string, error)
 	DODeleteAll(ctx context.Context, ns, id string) error
 	DOGetAlarm(ctx context.Context, ns, id string) (int64, error)
@@ -55,6 +54,7 @@ type durableObject struct {
 	in                          *instance
 	api                         *goja.Object
 	idle                        *time.Timer
+	writes                      objectWrites // storage writes not yet committed
 }
 
 func (o *durableObject) key() string { return o.ns + "\x00" + o.id }
@@ -122,7 +122,10 @@ func (e *Engine) enter(ctx context.Context, o *durableObject, caller *Worker,
 	if err != nil {
 		return err
 	}
-	return t.complete()
+	if err := t.complete(); err != nil {
+		return err
+	}
+	return t.writes.wait()
 }
 
 // errGateBusy is enterStart's answer, when it may not wait, for an object handling another event.
@@ -138,6 +141,7 @@ type objectTurn struct {
 	v      goja.Value
 	p      *goja.Promise // the answer as a promise, if call gave one
 	finish func(in *instance, v goja.Value) error
+	writes *writeBatch // what the answer waits for, once complete has sealed the event's writes
 }
 
 // enterStart takes the object's input gate (waiting for it, or, unless wait, giving errGateBusy),
@@ -156,6 +160,10 @@ func (e *Engine) enterStart(ctx context.Context, o *durableObject, caller *Worke
 		}
 		o.gate.Unlock()
 		o = e.durableObject(o.hostNS, o.class, o.id, o.name)
+	}
+	if err := o.writes.reset(); err != nil { // what the object holds in memory was never stored
+		e.logObject(o, "error", "Durable Object storage write failed; the object restarts from its stored state: "+err.Error())
+		o.in = nil
 	}
 	host, err := e.hostFor(o.hostNS, caller)
 	if err == nil && o.in != nil && o.host != host {
@@ -182,7 +190,8 @@ func (e *Engine) enterStart(ctx context.Context, o *durableObject, caller *Worke
 func (t *objectTurn) ready() bool { return settled(t.p) }
 
 // complete waits for the answer and hands it to finish, then leaves the object: at once, or, when the
-// event called state.waitUntil, once that work has settled, in the background.
+// event called state.waitUntil, once that work has settled, in the background. The answer may go out
+// once t.writes is committed.
 func (t *objectTurn) complete() error {
 	v, err := t.v, error(nil)
 	if t.p != nil {
@@ -191,6 +200,7 @@ func (t *objectTurn) complete() error {
 	if err == nil && t.finish != nil {
 		err = t.finish(t.in, v)
 	}
+	t.writes = t.o.writes.seal(t.e.cfg.Durable, t.o)
 	if err == nil && t.in.waiting { // an event that never called state.waitUntil skips asking the script
 		spawn(func() {
 			defer t.o.gate.Unlock()
@@ -229,8 +239,10 @@ func (e *Engine) settleObject(o *durableObject, in *instance, host *Worker, gen 
 	}
 }
 
-// leaveObject ends a request on the object; a runtime broken by it is replaced on the next.
+// leaveObject ends a request on the object, committing what it wrote; a runtime broken by it is
+// replaced on the next.
 func (e *Engine) leaveObject(o *durableObject, in *instance) {
+	o.writes.seal(e.cfg.Durable, o)
 	in.end()
 	if in.broken {
 		o.in = nil
@@ -279,6 +291,10 @@ func (e *Engine) evict(o *durableObject) {
 		return // busy: the request in progress re-arms the timer
 	}
 	defer o.gate.Unlock()
+	if !o.writes.idle() { // a new instance would read the store before these writes reach it
+		e.touch(o)
+		return
+	}
 	o.dead, o.in, o.api = true, nil, nil
 	if e.do.objects[o.key()] == o {
 		delete(e.do.objects, o.key())
@@ -308,12 +324,23 @@ func (e *Engine) durableFetch(ctx context.Context, o *durableObject, caller *Wor
 		return nil, nil, err
 	}
 	answer := func() (*http.Response, error) {
-		if err := t.complete(); err != nil {
+		if err := t.writes.wait(); err != nil {
 			return nil, err
 		}
 		return out.httpResponse(req), nil
 	}
 	if !t.ready() {
+		return nil, func() (*http.Response, error) {
+			if err := t.complete(); err != nil {
+				return nil, err
+			}
+			return answer()
+		}, nil
+	}
+	if err := t.complete(); err != nil {
+		return nil, nil, err
+	}
+	if !t.writes.committed() { // the caller waits off its loop
 		return nil, answer, nil
 	}
 	res, err = answer()
@@ -500,16 +527,16 @@ func (e *Engine) runAlarm(ns, id string) {
 		next := time.Now().Add(time.Duration(1<<attempts) * time.Second).UnixMilli()
 		store.DOSetAlarm(ctx, ns, id, next, attempts+1)
 		e.scheduleAlarm(ns, id, next)
-		e.logAlarm(o, fmt.Sprintf("alarm() of %s failed (attempt %d), retrying: %v", ns, attempts+1, err))
+		e.logObject(o, "exception", fmt.Sprintf("alarm() of %s failed (attempt %d), retrying: %v", ns, attempts+1, err))
 	case err != nil:
 		store.DOSetAlarm(ctx, ns, id, 0, 0)
-		e.logAlarm(o, fmt.Sprintf("alarm() of %s failed %d times; giving up: %v", ns, maxAlarmAttempts, err))
+		e.logObject(o, "exception", fmt.Sprintf("alarm() of %s failed %d times; giving up: %v", ns, maxAlarmAttempts, err))
 	}
 }
 
-func (e *Engine) logAlarm(o *durableObject, msg string) {
+func (e *Engine) logObject(o *durableObject, level, msg string) {
 	if o.host != nil {
-		e.log(&o.host.spec, "exception", msg)
+		e.log(&o.host.spec, level, msg)
 	}
 }
 

@@ -25,12 +25,19 @@ func (n *natives) storageNatives(set func(string, any)) {
 		}
 	}
 	cache := &n.storage
-	set("doGet", func(keys []string) map[string]string {
-		store, o := self()
+	// known is key's value from the cache or the writes not yet committed, which the store lacks.
+	known := func(o *durableObject, key string) (*string, bool) {
+		if v, ok := cache.get(key); ok {
+			return v, true
+		}
+		return o.writes.lookup(key)
+	}
+	// read is keys' values, asking the store only for those nothing else knows.
+	read := func(store DurableStore, o *durableObject, keys []string) map[string]string {
 		out := make(map[string]string, len(keys))
 		var missing []string
 		for _, k := range keys {
-			if v, known := cache.get(k); !known {
+			if v, ok := known(o, k); !ok {
 				missing = append(missing, k)
 			} else if v != nil {
 				out[k] = *v
@@ -50,9 +57,14 @@ func (n *natives) storageNatives(set func(string, any)) {
 			}
 		}
 		return out
-	})
-	set("doPut", func(entries map[string]string) {
+	}
+	set("doGet", func(keys []string) map[string]string {
 		store, o := self()
+		return read(store, o, keys)
+	})
+	// Writes take effect here at once and reach the store when the event ends (durable_writes.go).
+	set("doPut", func(entries map[string]string) {
+		_, o := self()
 		for k, v := range entries {
 			if len(k) > 2048 {
 				n.throw("Keys cannot be larger than 2048 bytes.")
@@ -61,28 +73,19 @@ func (n *natives) storageNatives(set func(string, any)) {
 				n.throw(fmt.Sprintf("Values cannot be larger than 131072 bytes. A value of size %d was provided.", len(v)))
 			}
 		}
-		err := store.DOPut(n.storeCtx(), o.ns, o.id, entries)
 		for k, v := range entries {
-			if err != nil {
-				cache.drop(k)
-			} else {
-				cache.set(k, &v)
-			}
+			o.writes.write(k, &v)
+			cache.set(k, &v)
 		}
-		check(err)
 	})
 	set("doDelete", func(keys []string) int {
 		store, o := self()
-		c, err := store.DODelete(n.storeCtx(), o.ns, o.id, keys)
+		existed := read(store, o, keys)
 		for _, k := range keys {
-			if err != nil {
-				cache.drop(k)
-			} else {
-				cache.set(k, nil)
-			}
+			o.writes.write(k, nil)
+			cache.set(k, nil)
 		}
-		check(err)
-		return c
+		return len(existed)
 	})
 	set("doList", func(opts map[string]any) [][2]string {
 		store, o := self()
@@ -95,12 +98,14 @@ func (n *natives) storageNatives(set func(string, any)) {
 		case float64:
 			lo.Limit = int(l)
 		}
+		check(o.writes.flush(store, o)) // the store answers a list: it must hold every write
 		rows, err := store.DOList(n.storeCtx(), o.ns, o.id, lo)
 		check(err)
 		return rows
 	})
 	set("doDeleteAll", func() {
 		store, o := self()
+		check(o.writes.flush(store, o)) // no commit under way may write after the delete
 		cache.reset()
 		check(store.DODeleteAll(n.storeCtx(), o.ns, o.id))
 		n.in.w.engine.cancelAlarm(o.ns, o.id)
