@@ -211,10 +211,11 @@ type scriptStream struct {
 	cancel goja.Callable
 	stop   context.CancelFunc // ends the request's context, waking a read in progress
 
-	mu   sync.Mutex
-	buf  []byte
-	done bool
-	err  error
+	mu      sync.Mutex
+	buf     []byte
+	done    bool
+	err     error
+	pending *goja.Promise // a chunk ready asked for that the script has not made yet
 }
 
 func (s *scriptStream) Read(p []byte) (int, error) {
@@ -231,17 +232,53 @@ func (s *scriptStream) Read(p []byte) (int, error) {
 	return k, nil
 }
 
-// next pulls one chunk from the script.
+// ready reports whether Read would return without waiting on the script: a chunk is buffered, the
+// stream has ended, or the script makes its next chunk in one turn, which it does here. The writer
+// flushes only when Read would wait, so chunks made back to back go out in one write.
+func (s *scriptStream) ready() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.buf) > 0 || s.done {
+		return true
+	}
+	if s.pending != nil {
+		return settled(s.pending)
+	}
+	v, p, err := s.in.call(func() (goja.Value, error) { return s.read(goja.Undefined()) })
+	if err == nil && !settled(p) {
+		s.pending = p
+		return false
+	}
+	if err == nil && p != nil {
+		v, err = s.in.await(s.gen, p, s.w.spec.WallLimit) // settled: returns at once
+	}
+	s.take(v, err)
+	return true
+}
+
+// next pulls one chunk from the script, or waits for the one ready asked for.
 func (s *scriptStream) next() {
 	in := s.in
-	v, err := in.callAndAwait(s.gen, s.w.spec.WallLimit, func() (goja.Value, error) { return s.read(goja.Undefined()) })
+	var v goja.Value
+	var err error
+	if p := s.pending; p != nil {
+		s.pending = nil
+		v, err = in.await(s.gen, p, s.w.spec.WallLimit)
+	} else {
+		v, err = in.callAndAwait(s.gen, s.w.spec.WallLimit, func() (goja.Value, error) { return s.read(goja.Undefined()) })
+	}
+	s.take(v, err)
+}
+
+// take keeps a chunk the script made, or ends the stream at its end or failure.
+func (s *scriptStream) take(v goja.Value, err error) {
 	switch {
 	case err != nil:
 		s.finish(fmt.Errorf("streaming the response body: %w", err))
 	case v == nil || goja.IsNull(v) || goja.IsUndefined(v):
 		s.finish(io.EOF)
 	default:
-		s.buf = viewBytes(in.vm, v)
+		s.buf = viewBytes(s.in.vm, v)
 	}
 }
 

@@ -84,6 +84,73 @@ func TestStreamedResponseArrivesWholeAndWaitUntilRunsAfterIt(t *testing.T) {
 	}
 }
 
+// Chunks a script makes back to back leave in a few large writes, not one write and flush each.
+func TestBackToBackChunksAreWrittenTogether(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "burst", `export default { fetch() {
+  let sent = 0;
+  return new Response(new ReadableStream({ pull(c) {
+    if (sent === 64) return c.close();
+    c.enqueue(new Uint8Array(16384).fill(97 + (sent++ % 26)));
+  } }));
+} }`, func(s *WorkerSpec) { s.CPULimit = time.Minute })
+	rec := &countingWriter{ResponseRecorder: httptest.NewRecorder()}
+	w.ServeHTTP(rec, httptest.NewRequest("GET", "http://burst/", nil))
+	body := rec.Body.Bytes()
+	if len(body) != 64*16384 || body[0] != 'a' || body[len(body)-1] != 'a'+63%26 {
+		t.Fatalf("body of %d bytes", len(body))
+	}
+	if rec.writes > 8 || rec.flushes > 2 {
+		t.Fatalf("64 chunks took %d writes and %d flushes", rec.writes, rec.flushes)
+	}
+}
+
+type countingWriter struct {
+	*httptest.ResponseRecorder
+	writes, flushes int
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) { c.writes++; return c.ResponseRecorder.Write(p) }
+func (c *countingWriter) Flush()                      { c.flushes++; c.ResponseRecorder.Flush() }
+
+// A chunk goes out as soon as the script has to wait for the next: the script's second chunk waits
+// for the client to have the first.
+func TestChunkIsSentBeforeTheScriptWaits(t *testing.T) {
+	gotFirst := make(chan struct{})
+	origin := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		select {
+		case <-gotFirst:
+			io.WriteString(rw, "second")
+		case <-time.After(5 * time.Second):
+			io.WriteString(rw, "the client never got the first chunk")
+		}
+	}))
+	defer origin.Close()
+	e := newTestEngine()
+	w := e.load(t, "slow", `export default { fetch() {
+  let step = 0;
+  return new Response(new ReadableStream({ async pull(c) {
+    if (step === 2) return c.close();
+    if (step++ === 0) return c.enqueue(new TextEncoder().encode("first,"));
+    c.enqueue(new TextEncoder().encode(await (await fetch("`+origin.URL+`")).text()));
+  } }));
+} }`, nil)
+	srv := serve(t, w)
+	res, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	first := make([]byte, len("first,"))
+	if _, err := io.ReadFull(res.Body, first); err != nil || string(first) != "first," {
+		t.Fatalf("first chunk %q: %v", first, err)
+	}
+	close(gotFirst)
+	if rest, err := io.ReadAll(res.Body); err != nil || string(rest) != "second" {
+		t.Fatalf("rest %q: %v", rest, err)
+	}
+}
+
 func TestStreamFailingMidwayCutsTheConnection(t *testing.T) {
 	e := newTestEngine()
 	w := e.load(t, "fails", `export default { fetch() {
@@ -105,6 +172,26 @@ func TestStreamFailingMidwayCutsTheConnection(t *testing.T) {
 	}
 	if !strings.Contains(e.logs.text(), "disk on fire") {
 		t.Fatalf("logs: %s", e.logs.text())
+	}
+}
+
+// A chunk that is not bytes fails the response, even one that looks like the end (null).
+func TestStreamOfNonBytesFails(t *testing.T) {
+	for _, chunk := range []string{"null", "undefined", "42", "{}"} {
+		e := newTestEngine()
+		w := e.load(t, "notbytes", `export default { fetch() {
+  return new Response(new ReadableStream({ start(c) { c.enqueue(new Uint8Array([65])); c.enqueue(`+chunk+`); c.close(); } }));
+} }`, nil)
+		srv := serve(t, w)
+		res, err := http.Get(srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		if err == nil || !strings.Contains(e.logs.text(), "did not return bytes") {
+			t.Fatalf("chunk %s: body %q, read error %v, logs %s", chunk, body, err, e.logs.text())
+		}
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/dop251/goja"
@@ -343,14 +344,23 @@ func (w *Worker) serve(rw http.ResponseWriter, r *http.Request) error {
 	}
 	defer body.Close()
 	rw.WriteHeader(res.status)
-	buf := make([]byte, bodyChunk)
+	bp := streamBuffers.Get().(*[]byte)
+	defer streamBuffers.Put(bp)
+	// Chunks the script makes back to back are gathered into one write; what is written goes out at
+	// once when the next chunk must be waited for, so a slow stream still reaches the client promptly.
+	buf := (*bp)[:0]
 	for {
-		k, err := body.Read(buf)
-		if k > 0 {
-			if _, werr := rw.Write(buf[:k]); werr != nil {
+		k, err := body.Read(buf[len(buf):min(len(buf)+bodyChunk, cap(buf))])
+		buf = buf[:len(buf)+k]
+		more := err == nil && res.script != nil && res.script.ready()
+		if len(buf) > 0 && (len(buf) == cap(buf) || !more) {
+			if _, werr := rw.Write(buf); werr != nil {
 				return nil // the client went away
 			}
-			rc.Flush()
+			buf = buf[:0]
+			if !more {
+				rc.Flush()
+			}
 		}
 		if err == io.EOF {
 			return nil
@@ -363,6 +373,9 @@ func (w *Worker) serve(rw http.ResponseWriter, r *http.Request) error {
 		}
 	}
 }
+
+// streamBuffers hold a streamed response's chunks until they are written.
+var streamBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4*bodyChunk); return &b }}
 
 // fail answers a request whose handler failed, logging why; the client sees no stack.
 func (w *Worker) fail(rw http.ResponseWriter, err error) {

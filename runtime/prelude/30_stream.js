@@ -1,6 +1,9 @@
 // ReadableStream: start/pull/cancel sources, default and BYOB readers, tee, async iteration. A byte
 // stream (type "bytes", as every body is) takes ArrayBufferView chunks and can be read into the
 // reader's own buffer; its controller has no byobRequest, so sources enqueue as they would otherwise.
+// streamEnd is what ReadableStream._next gives at the end, where any value could be a chunk.
+const streamEnd = Object.freeze({});
+
 class ReadableStream {
   constructor(source = {}) {
     this._source = source;
@@ -71,6 +74,38 @@ class ReadableStream {
       this._pulling = false;
       if (this._waiting.length && !this._queue.length) this._pull();
     }, (e) => this._fail(e));
+  }
+  // _next is the next chunk for Go's reader of a response body: the chunk itself when one is queued
+  // or the source's pull makes one at once, streamEnd at the end, else a promise of either. Go calls
+  // it with no script on the stack, so pulling here rather than in a microtask keeps the order, and
+  // a chunk made at once costs no promise.
+  _next() {
+    if (!this._queue.length && !this._closed && !this._error && this._source.pull && !this._pulling) {
+      this._pulling = true;
+      let r;
+      try {
+        r = this._source.pull(this._controller);
+      } catch (e) {
+        this._fail(e);
+      }
+      if (r !== null && typeof r === "object" && typeof r.then === "function") {
+        Promise.resolve(r).then(() => {
+          this._pulling = false;
+          if (this._waiting.length && !this._queue.length) this._pull();
+        }, (e) => this._fail(e));
+      } else {
+        this._pulling = false;
+      }
+    }
+    if (this._queue.length || this._error || this._closed) {
+      this._disturbed = true;
+      if (this._error) throw this._error;
+      if (!this._queue.length) return streamEnd;
+      const value = this._queue.shift();
+      if (this._closed && !this._queue.length) for (const w of this._waiting.splice(0)) w.resolve({ value: undefined, done: true });
+      return value;
+    }
+    return this._read().then(({ value, done }) => (done ? streamEnd : value));
   }
   _read() {
     this._disturbed = true;

@@ -188,15 +188,20 @@ function exportResponse(res, stream) {
     out[4] = handle;
     return out;
   }
-  const reader = res._body.getReader();
-  // Go copies each chunk out before it asks for the next, so chunks are passed as they are.
-  out[5] = () => reader.read().then(({ value, done }) => {
-    if (done) return null;
+  const body = res._body, reader = body.getReader(); // the reader locks the stream
+  // Go copies each chunk out before it asks for the next, so chunks are passed as they are; a chunk
+  // the stream has at once is returned as it is, not through a promise.
+  const bytes = (value) => {
+    if (value === streamEnd) return null;
     if (typeof value === "string") return new TextEncoder().encode(value);
     if (value instanceof ArrayBuffer) return new Uint8Array(value);
     if (ArrayBuffer.isView(value)) return value;
     throw new TypeError("This ReadableStream did not return bytes.");
-  });
+  };
+  out[5] = () => {
+    const next = body._next();
+    return next instanceof Promise ? next.then(bytes) : bytes(next);
+  };
   out[6] = () => { reader.cancel(); };
   return out;
 }
