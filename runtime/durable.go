@@ -161,8 +161,7 @@ func (e *Engine) enterStart(ctx context.Context, o *durableObject, caller *Worke
 		o.gate.Unlock()
 		o = e.durableObject(o.hostNS, o.class, o.id, o.name)
 	}
-	if err := o.writes.reset(); err != nil { // what the object holds in memory was never stored
-		e.logObject(o, "error", "Durable Object storage write failed; the object restarts from its stored state: "+err.Error())
+	if o.writes.reset() { // what the object holds in memory was never stored
 		o.in = nil
 	}
 	host, err := e.hostFor(o.hostNS, caller)
@@ -200,7 +199,7 @@ func (t *objectTurn) complete() error {
 	if err == nil && t.finish != nil {
 		err = t.finish(t.in, v)
 	}
-	t.writes = t.o.writes.seal(t.e.cfg.Durable, t.o)
+	t.writes = t.o.writes.seal(t.e, t.o)
 	if err == nil && t.in.waiting { // an event that never called state.waitUntil skips asking the script
 		spawn(func() {
 			defer t.o.gate.Unlock()
@@ -242,7 +241,7 @@ func (e *Engine) settleObject(o *durableObject, in *instance, host *Worker, gen 
 // leaveObject ends a request on the object, committing what it wrote; a runtime broken by it is
 // replaced on the next.
 func (e *Engine) leaveObject(o *durableObject, in *instance) {
-	o.writes.seal(e.cfg.Durable, o)
+	o.writes.seal(e, o)
 	in.end()
 	if in.broken {
 		o.in = nil

@@ -98,14 +98,14 @@ func (n *natives) storageNatives(set func(string, any)) {
 		case float64:
 			lo.Limit = int(l)
 		}
-		check(o.writes.flush(store, o)) // the store answers a list: it must hold every write
+		check(o.writes.flush(n.in.w.engine, o)) // the store answers a list: it must hold every write
 		rows, err := store.DOList(n.storeCtx(), o.ns, o.id, lo)
 		check(err)
 		return rows
 	})
 	set("doDeleteAll", func() {
 		store, o := self()
-		check(o.writes.flush(store, o)) // no commit under way may write after the delete
+		check(o.writes.flush(n.in.w.engine, o)) // no commit under way may write after the delete
 		cache.reset()
 		check(store.DODeleteAll(n.storeCtx(), o.ns, o.id))
 		n.in.w.engine.cancelAlarm(o.ns, o.id)

@@ -2,7 +2,10 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"sync"
+
+	"github.com/weft-dev/weft/models"
 )
 
 // Durable Object writes are coalesced, as workerd's are. A put or delete takes effect in the object
@@ -88,7 +91,7 @@ func (w *objectWrites) write(key string, value *string) {
 // end starts the next). It returns the batch an answer must wait for: the last one sealed, which
 // covers the event's own writes and any uncommitted ones it may have read; nil when the store holds
 // everything.
-func (w *objectWrites) seal(store DurableStore, o *durableObject) *writeBatch {
+func (w *objectWrites) seal(e *Engine, o *durableObject) *writeBatch {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.failed != nil { // the event may have written, or read, what was lost
@@ -101,7 +104,7 @@ func (w *objectWrites) seal(store DurableStore, o *durableObject) *writeBatch {
 		w.open = nil
 		w.queued = append(w.queued, b)
 		if len(w.inFlight) == 0 {
-			w.commitQueued(store, o)
+			w.commitQueued(e, o)
 		}
 	}
 	if n := len(w.queued); n > 0 {
@@ -115,7 +118,7 @@ func (w *objectWrites) seal(store DurableStore, o *durableObject) *writeBatch {
 
 // commitQueued commits every queued batch in one transaction, then the batches queued meanwhile,
 // until none is left. w.mu is held.
-func (w *objectWrites) commitQueued(store DurableStore, o *durableObject) {
+func (w *objectWrites) commitQueued(e *Engine, o *durableObject) {
 	w.inFlight, w.queued = w.queued, nil
 	batches := w.inFlight
 	spawn(func() {
@@ -133,7 +136,11 @@ func (w *objectWrites) commitQueued(store DurableStore, o *durableObject) {
 				puts[k] = *v
 			}
 		}
-		err := store.DOWrite(context.Background(), o.ns, o.id, puts, deletes)
+		err := e.cfg.Durable.DOWrite(context.Background(), o.ns, o.id, puts, deletes)
+		if err != nil {
+			e.logObject(o, "error", "Durable Object storage write failed; the object restarts from its stored state: "+err.Error())
+			err = errors.New("Durable Object storage write failed: " + models.ErrorMessage(err))
+		}
 		w.mu.Lock()
 		defer w.mu.Unlock()
 		w.inFlight = nil
@@ -147,15 +154,15 @@ func (w *objectWrites) commitQueued(store DurableStore, o *durableObject) {
 			close(b.done)
 		}
 		if len(w.queued) > 0 {
-			w.commitQueued(store, o)
+			w.commitQueued(e, o)
 		}
 	})
 }
 
 // flush seals the running event's writes and waits until the store holds every write made so far,
 // for reads the store must answer itself (list) or writes that bypass the batches (deleteAll).
-func (w *objectWrites) flush(store DurableStore, o *durableObject) error {
-	return w.seal(store, o).wait()
+func (w *objectWrites) flush(e *Engine, o *durableObject) error {
+	return w.seal(e, o).wait()
 }
 
 // idle reports whether nothing waits to be committed.
@@ -165,14 +172,12 @@ func (w *objectWrites) idle() bool {
 	return w.open == nil && len(w.queued) == 0 && len(w.inFlight) == 0
 }
 
-// reset clears a failed commit and gives its error: the object then restarts, and reads what the
-// store holds.
-func (w *objectWrites) reset() error {
+// reset clears a failed commit, reporting whether there was one: the object then restarts, and
+// reads what the store holds.
+func (w *objectWrites) reset() bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	err := w.failed
-	if err != nil {
-		w.failed, w.open = nil, nil
-	}
-	return err
+	failed := w.failed != nil
+	w.failed, w.open = nil, nil
+	return failed
 }

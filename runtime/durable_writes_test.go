@@ -43,7 +43,9 @@ const counterSrc = `export class C {
     return new Response(String(n));
   }
 }
-export default { fetch(req, env) { return env.C.getByName("x").fetch(req) } }`
+export default { async fetch(req, env) {
+  try { return await env.C.getByName("x").fetch(req) } catch (e) { return new Response(e.message, { status: 500 }) }
+} }`
 
 func loadCounter(t *testing.T, store *gatedStore) (*testEngine, *Worker) {
 	e := newStoreEngine(t)
@@ -102,7 +104,7 @@ func TestFailedDurableCommitFailsTheAnswerAndRestartsTheObject(t *testing.T) {
 		t.Fatalf("first increment: %d %q", r.status, r.body)
 	}
 	store.fail.Store(true)
-	if r := get(w, "http://x/"); r.status != 500 {
+	if r := get(w, "http://x/"); r.status != 500 || !strings.Contains(r.body, "Durable Object storage write failed") || strings.Contains(r.body, "disk full") {
 		t.Fatalf("an increment whose commit failed answered %d %q", r.status, r.body)
 	}
 	if r := get(w, "http://x/"); r.body != "2" {
