@@ -1,30 +1,15 @@
 package models_test
 
 import (
-	"bytes"
 	"fmt"
 	"path/filepath"
 	"testing"
-
-	"github.com/weft-dev/weft/migrations"
-	"github.com/weft-dev/weft/models"
 )
 
 // One DOWrite is one commit: puts and deletes land together, past the rows one statement holds, and
 // a write that fails part-way leaves the storage as it was.
 func TestDurableWriteIsAtomic(t *testing.T) {
-	db, err := models.OpenDB(filepath.Join(t.TempDir(), "weft.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := migrations.Apply(db); err != nil {
-		t.Fatal(err)
-	}
-	st, err := models.NewStore(db, bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st, db := openStoreAt(t, filepath.Join(t.TempDir(), "weft.db"))
 	const ns, id = "svc/production/C", "obj"
 	keys := func(n int) []string {
 		out := make([]string, n)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"gorm.io/gorm"
+
 	"github.com/weft-dev/weft/migrations"
 	"github.com/weft-dev/weft/models"
 )
@@ -22,6 +24,14 @@ var (
 func openStore(t *testing.T) (*models.Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "weft.db")
+	st, _ := openStoreAt(t, path)
+	return st, path
+}
+
+// openStoreAt opens a migrated store at path, and the database under it for tests that reach past
+// the store.
+func openStoreAt(t *testing.T, path string) (*models.Store, *gorm.DB) {
+	t.Helper()
 	db, err := models.OpenDB(path)
 	if err != nil {
 		t.Fatal(err)
@@ -34,7 +44,7 @@ func openStore(t *testing.T) (*models.Store, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	return st, path
+	return st, db
 }
 
 func bundle(code string) models.Bundle {
