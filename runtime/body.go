@@ -238,36 +238,37 @@ func (s *scriptStream) Read(p []byte) (int, error) {
 func (s *scriptStream) ready() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.buf) > 0 || s.done {
-		return true
-	}
-	if s.pending != nil {
-		return settled(s.pending)
-	}
-	v, p, err := s.in.call(func() (goja.Value, error) { return s.read(goja.Undefined()) })
-	if err == nil && !settled(p) {
-		s.pending = p
-		return false
-	}
-	if err == nil && p != nil {
-		v, err = s.in.await(s.gen, p, s.w.spec.WallLimit) // settled: returns at once
-	}
-	s.take(v, err)
-	return true
+	return len(s.buf) > 0 || s.done || s.pull()
 }
 
-// next pulls one chunk from the script, or waits for the one ready asked for.
+// next pulls one chunk from the script, waiting for it if need be.
 func (s *scriptStream) next() {
-	in := s.in
-	var v goja.Value
-	var err error
-	if p := s.pending; p != nil {
-		s.pending = nil
-		v, err = in.await(s.gen, p, s.w.spec.WallLimit)
-	} else {
-		v, err = in.callAndAwait(s.gen, s.w.spec.WallLimit, func() (goja.Value, error) { return s.read(goja.Undefined()) })
+	if s.pull() {
+		return
 	}
-	s.take(v, err)
+	p := s.pending
+	s.pending = nil
+	s.take(s.in.await(s.gen, p, s.w.spec.WallLimit))
+}
+
+// pull asks the script for its next chunk, unless it was asked already, and takes it if it is made by
+// now, reporting whether it was; a chunk still being made stays pending.
+func (s *scriptStream) pull() bool {
+	if s.pending == nil {
+		v, p, err := s.in.call(func() (goja.Value, error) { return s.read(goja.Undefined()) })
+		if err != nil || p == nil {
+			s.take(v, err)
+			return true
+		}
+		s.pending = p
+	}
+	if !settled(s.pending) {
+		return false
+	}
+	p := s.pending
+	s.pending = nil
+	s.take(s.in.await(s.gen, p, s.w.spec.WallLimit)) // settled: returns at once
+	return true
 }
 
 // take keeps a chunk the script made, or ends the stream at its end or failure.

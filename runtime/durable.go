@@ -122,10 +122,7 @@ func (e *Engine) enter(ctx context.Context, o *durableObject, caller *Worker,
 	if err != nil {
 		return err
 	}
-	if err := t.complete(); err != nil {
-		return err
-	}
-	return t.writes.wait()
+	return t.completeCommitted()
 }
 
 // errGateBusy is enterStart's answer, when it may not wait, for an object handling another event.
@@ -183,6 +180,14 @@ func (e *Engine) enterStart(ctx context.Context, o *durableObject, caller *Worke
 		return nil, err
 	}
 	return t, nil
+}
+
+// completeCommitted completes the event and waits until its answer may go out.
+func (t *objectTurn) completeCommitted() error {
+	if err := t.complete(); err != nil {
+		return err
+	}
+	return t.writes.wait()
 }
 
 // ready reports whether complete has nothing to wait for.
@@ -330,10 +335,10 @@ func (e *Engine) durableFetch(ctx context.Context, o *durableObject, caller *Wor
 	}
 	if !t.ready() {
 		return nil, func() (*http.Response, error) {
-			if err := t.complete(); err != nil {
+			if err := t.completeCommitted(); err != nil {
 				return nil, err
 			}
-			return answer()
+			return out.httpResponse(req), nil
 		}, nil
 	}
 	if err := t.complete(); err != nil {
