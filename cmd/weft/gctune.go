@@ -6,26 +6,40 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"sync/atomic"
+	"time"
 )
 
 // Every request allocates its Request, Response and headers afresh, and at Go's default GOGC of 100
-// the collector takes a quarter of a small server's CPU (go test -bench shows requests 30% faster at
-// 200). But GOGC=200 lets the heap grow to three times what is live, which on a server with many
-// environments is hundreds of MiB. So `weft serve` (unless GOGC is set) runs at 200 while the heap
-// is small and lowers the percentage after each collection so that the collector adds at most
-// gcHeadroom above the live heap, and never goes below Go's 100.
+// a small server's heap is a few MiB, so the collector runs every few thousand requests and takes
+// a third of the CPU (go test -bench: hello world 30% and a three-hop chain 40% faster at 800).
+// What bounds memory is the headroom above the live heap, not the percentage, so `weft serve`
+// (unless GOGC is set) lets the heap grow gcHeadroom above what is live after each collection, or
+// by what is live once that is more (Go's 100): a server with many environments and a large live
+// heap gets Go's default, a small one collects rarely. Headroom a busy server filled would stay
+// resident once it goes quiet, so a collection that comes idleGCGap after the one before (Go forces
+// one every two minutes) hands the free memory back to the OS.
 const (
-	serveGCPercent = 200
+	startGCPercent = 800 // until the first collection measures the live heap
 	minGCPercent   = 100
 	gcHeadroom     = 128 << 20
+	idleGCGap      = time.Minute
 )
 
 // gcPercentFor is the GOGC for a live heap of live bytes.
 func gcPercentFor(live uint64) int {
 	if live == 0 {
-		return serveGCPercent
+		return startGCPercent
 	}
-	return int(max(minGCPercent, min(serveGCPercent, gcHeadroom*100/live)))
+	return int(max(minGCPercent, gcHeadroom*100/live))
+}
+
+// gcTuner sets GOGC after each collection and releases memory after a quiet spell.
+type gcTuner struct {
+	idleGap time.Duration
+	stopped atomic.Bool
+	percent int
+	lastGC  time.Time
+	sample  []metrics.Sample
 }
 
 // tuneGC starts the tuning and returns what stops it; it does nothing when GOGC is set.
@@ -33,24 +47,35 @@ func tuneGC() (stop func()) {
 	if os.Getenv("GOGC") != "" {
 		return func() {}
 	}
-	var stopped atomic.Bool
-	current := serveGCPercent
-	debug.SetGCPercent(current)
-	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	var afterGC func()
-	afterGC = func() {
-		if stopped.Load() {
-			return
-		}
-		metrics.Read(sample)
-		if p := gcPercentFor(sample[0].Value.Uint64()); p != current {
-			debug.SetGCPercent(p)
-			current = p
-		}
-		afterNextGC(afterGC)
+	t := &gcTuner{idleGap: idleGCGap}
+	t.start()
+	return func() { t.stopped.Store(true) }
+}
+
+func (t *gcTuner) start() {
+	t.percent, t.lastGC = startGCPercent, time.Now()
+	t.sample = []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	debug.SetGCPercent(t.percent)
+	afterNextGC(t.afterGC)
+}
+
+// afterGC runs on the finalizer goroutine, one call at a time.
+func (t *gcTuner) afterGC() {
+	if t.stopped.Load() {
+		return
 	}
-	afterNextGC(afterGC)
-	return func() { stopped.Store(true) }
+	metrics.Read(t.sample)
+	if p := gcPercentFor(t.sample[0].Value.Uint64()); p != t.percent {
+		debug.SetGCPercent(p)
+		t.percent = p
+	}
+	now := time.Now()
+	if now.Sub(t.lastGC) >= t.idleGap {
+		// FreeOSMemory collects again, and that collection's afterGC finds no gap.
+		go debug.FreeOSMemory()
+	}
+	t.lastGC = now
+	afterNextGC(t.afterGC)
 }
 
 // gcSentinel holds a pointer so it is never placed in the tiny allocator, whose objects' finalizers
