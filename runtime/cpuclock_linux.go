@@ -27,8 +27,7 @@ type cpuClock struct {
 // begin starts a run of the clock, pinning the calling goroutine to its thread until stop.
 func (c *cpuClock) begin() {
 	goruntime.LockOSThread()
-	tid := unix.Gettid()
-	*c = cpuClock{clock: (^int32(tid) << 3) | 6, start: time.Now()} // MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_SCHED)
+	*c = cpuClock{clock: threadCPUClock(), start: time.Now()}
 }
 
 func (c *cpuClock) read() time.Duration {
@@ -62,3 +61,6 @@ func (c *cpuClock) stop() time.Duration {
 	goruntime.UnlockOSThread()
 	return d
 }
+
+// threadCPUClockOf is the CPU-time clock of thread tid: MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_SCHED).
+func threadCPUClockOf(tid int) int32 { return (^int32(tid) << 3) | 6 }
