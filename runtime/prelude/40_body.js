@@ -19,7 +19,8 @@ class Body {
   // _initBody takes the body and, unless headers (null when not built) name one, its content type.
   _initBody(body, headers) {
     if (body === null) { this._body = null; return; }
-    const { body: b, type } = typeof body === "string" ? { body, type: "text/plain;charset=UTF-8" } : extractBody(body);
+    let b = body, type = "text/plain;charset=UTF-8"; // a string, the usual body, skips extractBody's object
+    if (typeof body !== "string") ({ body: b, type } = extractBody(body));
     this._body = b;
     if (!type) return;
     if (headers === null) this._ct = type;
