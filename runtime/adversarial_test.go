@@ -65,6 +65,37 @@ func TestHostileScriptsAreContained(t *testing.T) {
 	}
 }
 
+// A run is entered in the memory guard by its watchdog's first check, a millisecond in, so short
+// runs never take the guard's lock; it leaves when the run stops.
+func TestMemoryGuardHoldsOnlyLongRuns(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "w", `export default { fetch() { return new Response("ok") } }`, nil)
+	in, err := w.get()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inGuard := func() bool {
+		e.memory.mu.Lock()
+		defer e.memory.mu.Unlock()
+		_, ok := e.memory.running[in]
+		return ok
+	}
+	in.watch.start(time.Second)
+	if inGuard() {
+		t.Fatal("a run just begun is in the guard")
+	}
+	for deadline := time.Now().Add(5 * time.Second); !inGuard(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			in.watch.stop()
+			t.Fatal("a run past its first check is not in the guard")
+		}
+	}
+	in.watch.stop()
+	if inGuard() {
+		t.Fatal("a stopped run is still in the guard")
+	}
+}
+
 func TestAllocationBombsFailTheirRequestOnly(t *testing.T) {
 	e := newTestEngine()
 	e.Engine = NewEngine(EngineConfig{Logs: e.logs, Services: e.services, MemoryLimit: 256 << 20})

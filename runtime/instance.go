@@ -146,9 +146,6 @@ func (in *instance) runJS(f func() error) (err error) {
 		in.broken = true
 		return errCPULimit
 	}
-	guard := in.w.engine.memory
-	guard.enter(in)
-	defer guard.leave(in)
 	in.watch.start(remaining)
 	defer func() {
 		in.cpuUsed += in.watch.stop()

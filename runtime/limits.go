@@ -51,8 +51,10 @@ const memoryGuardGrace = 25 * time.Millisecond
 const DefaultMemoryLimit = 2 << 30
 
 // memoryGuard watches the heap while JavaScript runs. goja has no per-runtime heap limit, so when the
-// process's heap passes the limit, every runtime executing at that moment is interrupted (the one
-// allocating is among them), its request fails and the runtime is discarded, and the memory is freed.
+// process's heap passes the limit, every runtime that has been executing for memoryGuardGrace is
+// interrupted (the one allocating is among them), its request fails and the runtime is discarded,
+// and the memory is freed. A run is entered by its watchdog's first check, a millisecond in: most
+// runs end sooner, and the guard would spare them anyway, so they never take its lock.
 type memoryGuard struct {
 	limit   uint64
 	mu      sync.Mutex
@@ -60,10 +62,10 @@ type memoryGuard struct {
 	once    sync.Once
 }
 
-func (g *memoryGuard) enter(in *instance) {
+func (g *memoryGuard) enter(in *instance, since time.Time) {
 	g.once.Do(func() { go g.watch() })
 	g.mu.Lock()
-	g.running[in] = time.Now()
+	g.running[in] = since
 	g.mu.Unlock()
 }
 

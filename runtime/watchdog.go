@@ -17,6 +17,7 @@ const cpuSampleAfter = time.Millisecond
 // processes) is not charged. A garbage collection that ran meanwhile may have done its work on this
 // thread (assists), which is the server's cost rather than the script's: the first overrun with a
 // collection in between gets one more budget, so a trivial request on a busy server is not failed.
+// The first check also enters the run in the engine's memoryGuard, until stop.
 type watchdog struct {
 	in    *instance
 	mu    sync.Mutex
@@ -27,6 +28,7 @@ type watchdog struct {
 	remaining time.Duration // the budget the run may spend
 	extended  bool
 	gcAtStart uint64
+	guarded   bool // the run is entered in the engine's memoryGuard
 }
 
 // start begins a run that may spend remaining, on the calling goroutine's thread.
@@ -48,6 +50,10 @@ func (d *watchdog) stop() time.Duration {
 	defer d.mu.Unlock()
 	d.running = false
 	d.timer.Stop()
+	if d.guarded {
+		d.in.w.engine.memory.leave(d.in)
+		d.guarded = false
+	}
 	return d.clock.stop()
 }
 
@@ -58,6 +64,10 @@ func (d *watchdog) check() {
 	defer d.mu.Unlock()
 	if !d.running {
 		return
+	}
+	if !d.guarded {
+		d.in.w.engine.memory.enter(d.in, d.clock.start)
+		d.guarded = true
 	}
 	left := d.remaining - d.clock.elapsed()
 	if left <= 0 && !d.extended && gcCycles() != d.gcAtStart {
