@@ -174,7 +174,7 @@ function exportResponse(res, stream) {
   if (res.type === "error") throw new TypeError("Return value from serve handler must not be an error response (like Response.error())");
   const out = [res.status, res.statusText, res._headerList(), null];
   if (res._body === null) return out;
-  if (!(res._body instanceof ReadableStream)) {
+  if (typeof res._body === "string" || !(res._body instanceof ReadableStream)) { // goja's instanceof allocates
     if (res._used) throw new TypeError("Body has already been used. It can only be used once.");
     res._used = true;
     out[3] = res._body; // as in setOutgoingBody
