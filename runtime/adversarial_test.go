@@ -96,6 +96,40 @@ func TestMemoryGuardHoldsOnlyLongRuns(t *testing.T) {
 	}
 }
 
+// TestMemoryGuardWatchesOnlyWhileRunsAreGuarded: the heap watcher starts with the first guarded run
+// and ends once none is left, so an idle server has no timer waking it every few milliseconds.
+func TestMemoryGuardWatchesOnlyWhileRunsAreGuarded(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "w", `export default { fetch() { return new Response("ok") } }`, nil)
+	watching := func() bool {
+		e.memory.mu.Lock()
+		defer e.memory.mu.Unlock()
+		return e.memory.watching
+	}
+	waitFor := func(want bool, what string) {
+		t.Helper()
+		for deadline := time.Now().Add(5 * time.Second); watching() != want; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal(what)
+			}
+		}
+	}
+	if r := get(w, "http://w/"); r.body != "ok" {
+		t.Fatal(r.status, r.body)
+	}
+	waitFor(false, "the watcher outlived the runs of loading and serving") // loading ran long enough to be guarded
+	in, err := w.get()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for round := 0; round < 2; round++ { // a watcher that ended starts again for the next long run
+		in.watch.start(time.Second)
+		waitFor(true, "no watcher while a run is guarded")
+		in.watch.stop()
+		waitFor(false, "the watcher outlived the last guarded run")
+	}
+}
+
 func TestAllocationBombsFailTheirRequestOnly(t *testing.T) {
 	e := newTestEngine()
 	e.Engine = NewEngine(EngineConfig{Logs: e.logs, Services: e.services, MemoryLimit: 256 << 20})

@@ -56,16 +56,22 @@ const DefaultMemoryLimit = 2 << 30
 // and the memory is freed. A run is entered by its watchdog's first check, a millisecond in: most
 // runs end sooner, and the guard would spare them anyway, so they never take its lock.
 type memoryGuard struct {
-	limit   uint64
-	mu      sync.Mutex
-	running map[*instance]time.Time // when each began its current stretch of JavaScript
-	once    sync.Once
+	limit    uint64
+	mu       sync.Mutex
+	running  map[*instance]time.Time // when each began its current stretch of JavaScript
+	watching bool                    // a watcher is ticking; it ends when no run is left, so an idle server never wakes for it
 }
 
+// memoryGuardTick is how often the watcher reads the heap while runs are guarded.
+const memoryGuardTick = 5 * time.Millisecond
+
 func (g *memoryGuard) enter(in *instance, since time.Time) {
-	g.once.Do(func() { go g.watch() })
 	g.mu.Lock()
 	g.running[in] = since
+	if !g.watching {
+		g.watching = true
+		go g.watch()
+	}
 	g.mu.Unlock()
 }
 
@@ -82,13 +88,16 @@ func (g *memoryGuard) over(sample []metrics.Sample) bool {
 
 func (g *memoryGuard) watch() {
 	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	for range time.Tick(5 * time.Millisecond) {
+	tick := time.NewTicker(memoryGuardTick)
+	defer tick.Stop()
+	for range tick.C {
 		g.mu.Lock()
-		busy := len(g.running) > 0
-		g.mu.Unlock()
-		if !busy {
-			continue
+		if len(g.running) == 0 {
+			g.watching = false
+			g.mu.Unlock()
+			return
 		}
+		g.mu.Unlock()
 		if !g.over(sample) {
 			continue
 		}
