@@ -114,7 +114,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	wk.ServeHTTP(rec, r)
 	if g.cfg.Logs != nil {
-		g.logRequest(wk, start, fmt.Sprintf("%s %s %d %s", r.Method, r.URL.RequestURI(), rec.status, time.Since(start).Round(10*time.Microsecond)))
+		g.logRequest(wk, start, requestLine(r, rec.status, time.Since(start), ""))
 	}
 }
 
@@ -146,11 +146,11 @@ func (g *Gateway) ServiceWorker(ctx context.Context, service, env string, req *h
 	}
 	start := time.Now()
 	return wk, func(res *http.Response, err error) {
-		status := "error"
+		status := 0
 		if err == nil {
-			status = strconv.Itoa(res.StatusCode)
+			status = res.StatusCode
 		}
-		g.logRequest(wk, start, fmt.Sprintf("%s %s %s %s (service binding)", req.Method, req.URL.RequestURI(), status, time.Since(start).Round(10*time.Microsecond)))
+		g.logRequest(wk, start, requestLine(req, status, time.Since(start), " (service binding)"))
 	}, nil
 }
 
@@ -184,6 +184,22 @@ func (g *Gateway) logRequest(wk *runtime.Worker, start time.Time, msg string) {
 	if g.cfg.Logs != nil {
 		g.cfg.Logs.Log(runtime.LogEntry{WorkerID: wk.ID(), Label: wk.Label(), Time: start, Level: "request", Message: msg})
 	}
+}
+
+// requestLine is a request's log line, "GET /path 200 1.23ms" (status 0 is "error"). It is appended
+// piece by piece rather than formatted, as every request makes one.
+func requestLine(r *http.Request, status int, took time.Duration, suffix string) string {
+	uri := r.URL.RequestURI()
+	b := make([]byte, 0, len(r.Method)+len(uri)+len(suffix)+24)
+	b = append(append(append(b, r.Method...), ' '), uri...)
+	b = append(b, ' ')
+	if status == 0 {
+		b = append(b, "error"...)
+	} else {
+		b = strconv.AppendInt(b, int64(status), 10)
+	}
+	b = append(append(b, ' '), took.Round(10*time.Microsecond).String()...)
+	return string(append(b, suffix...))
 }
 
 func firstNonEmpty(a, b string) string {

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/weft-dev/weft/models"
 )
@@ -69,6 +70,24 @@ func TestPickHonoursPinStickyKeyAndPercentages(t *testing.T) {
 	for i := 0; i < 50; i++ {
 		if e.pick(sticky).Number != first {
 			t.Fatal("a sticky key moved between versions")
+		}
+	}
+}
+
+func TestRequestLine(t *testing.T) {
+	r := httptest.NewRequest("POST", "http://a.localhost/p/q?x=1", nil)
+	for _, c := range []struct {
+		status int
+		took   time.Duration
+		suffix string
+		want   string
+	}{
+		{200, 1234567 * time.Nanosecond, "", "POST /p/q?x=1 200 1.23ms"},
+		{404, 3 * time.Microsecond, " (service binding)", "POST /p/q?x=1 404 0s (service binding)"},
+		{0, 2 * time.Second, " (service binding)", "POST /p/q?x=1 error 2s (service binding)"},
+	} {
+		if got := requestLine(r, c.status, c.took, c.suffix); got != c.want {
+			t.Errorf("requestLine(%d, %v, %q) = %q, want %q", c.status, c.took, c.suffix, got, c.want)
 		}
 	}
 }
