@@ -29,12 +29,19 @@ class Headers {
     } else for (const k of Object.keys(init)) this.append(k, init[k]);
   }
   append(name, value) {
+    if (this._immutable) throw immutableHeaders();
     const k = normName(name), v = normValue(value);
     const vs = this._map.get(k);
     if (vs) vs.push(v); else this._map.set(k, [v]);
   }
-  set(name, value) { this._map.set(normName(name), [normValue(value)]); }
-  delete(name) { this._map.delete(normName(name)); }
+  set(name, value) {
+    if (this._immutable) throw immutableHeaders();
+    this._map.set(normName(name), [normValue(value)]);
+  }
+  delete(name) {
+    if (this._immutable) throw immutableHeaders();
+    this._map.delete(normName(name));
+  }
   get(name) { const vs = this._map.get(normName(name)); return vs ? vs.join(", ") : null; }
   getAll(name) { return (this._map.get(normName(name)) || []).slice(); }
   getSetCookie() { return (this._map.get("set-cookie") || []).slice(); }
@@ -77,4 +84,9 @@ class Headers {
     return h;
   }
 }
+// As in workerd, the headers of a request the Worker received and of a response it fetched (or got
+// from a binding, or made with Response.redirect) are read-only; copies made with new Request or
+// new Response are not.
+Object.defineProperty(Headers.prototype, "_immutable", { value: false, writable: true });
+const immutableHeaders = () => new TypeError("Can't modify immutable headers.");
 define("Headers", Headers);

@@ -28,7 +28,11 @@ class Body {
   }
   get headers() {
     if (this._h !== null) return this._h;
-    if (this._goHeaders !== null) return (this._h = Headers._trusted(this._goHeaders));
+    if (this._goHeaders !== null) {
+      this._h = Headers._trusted(this._goHeaders);
+      this._h._immutable = this._goHeadersImmutable;
+      return this._h;
+    }
     this._h = new Headers();
     if (this._ct !== null) this._h._map.set("content-type", [this._ct]);
     return this._h;
@@ -121,7 +125,7 @@ class Request extends Body {
     if (body != null && (method === "GET" || method === "HEAD")) throw new TypeError("Request with a GET or HEAD method cannot have a body.");
     this._initBody(body, this._h);
   }
-  clone() { return new Request(this); }
+  clone() { return immutableAs(this, new Request(this)); }
 }
 
 class Response extends Body {
@@ -145,7 +149,7 @@ class Response extends Body {
     r._body = this._cloneBody();
     r.url = this.url;
     r.redirected = this.redirected;
-    return r;
+    return immutableAs(this, r);
   }
   static json(data, init = noInit) {
     const body = JSON.stringify(data);
@@ -156,7 +160,9 @@ class Response extends Body {
   }
   static redirect(url, status = 302) {
     if (!redirectStatus.includes(status)) throw new RangeError(`${status} is not a redirect status code. It must be one of: 301, 302, 303, 307, or 308.`);
-    return new Response(null, { status, headers: { location: new URL(String(url)).href } });
+    const r = new Response(null, { status, headers: { location: new URL(String(url)).href } });
+    r._h._immutable = true;
+    return r;
   }
   static error() {
     const r = new Response(null, { status: 200 });
@@ -165,13 +171,19 @@ class Response extends Body {
     return r;
   }
 }
+// immutableAs gives a clone the read-only headers of its original, as workerd does.
+function immutableAs(original, clone) {
+  if (original.headers._immutable) clone.headers._immutable = true;
+  return clone;
+}
+
 // Fields most instances leave at their default live once on the prototype: goja keeps each object's
 // own properties in a map and a name list that reallocate as they grow, so every own property a
 // request or response does without saves allocations. Assigning one makes it the instance's own.
 function protoDefaults(proto, fields) {
   for (const k of Object.keys(fields)) Object.defineProperty(proto, k, { value: fields[k], writable: true, configurable: true });
 }
-protoDefaults(Body.prototype, { _body: null, _used: false, _h: null, _goHeaders: null, _ct: null });
+protoDefaults(Body.prototype, { _body: null, _used: false, _h: null, _goHeaders: null, _goHeadersImmutable: false, _ct: null });
 protoDefaults(Request.prototype, { redirect: "follow", signal: null, cf: undefined });
 protoDefaults(Response.prototype, { status: 200, statusText: "", type: "default", url: "", redirected: false, webSocket: null, cf: undefined });
 define("Request", Request);

@@ -73,16 +73,19 @@ function incomingBody(status, body, bodyHandle) {
   return body ? new Uint8Array(body) : null;
 }
 
-// Requests made from what Go parsed are not redirected by fetch() when sent on, as in workerd.
+// Requests made from what Go parsed are not redirected by fetch() when sent on, as in workerd. Their
+// headers, and those of the responses Go received, are read-only.
 const goRequestProto = Object.create(Request.prototype);
-protoDefaults(goRequestProto, { redirect: "manual" });
+protoDefaults(goRequestProto, { redirect: "manual", _goHeadersImmutable: true });
+const goResponseProto = Object.create(Response.prototype);
+protoDefaults(goResponseProto, { _goHeadersImmutable: true });
 
 // goResponse is the Response for an answer Go received (fetch, a service binding, a Durable
 // Object): Go calls it as the answer arrives (natives.async) and settles the caller's promise with
 // it, which costs no promise job of its own. Status and headers were checked where the answer was
 // made, so they are not again.
 function goResponse(status, statusText, headers, body, bodyHandle, url) {
-  const r = Object.create(Response.prototype);
+  const r = Object.create(goResponseProto);
   r.status = status;
   if (statusText) r.statusText = statusText;
   r._goHeaders = headers;
@@ -161,7 +164,9 @@ function incomingRequest(method, url, headers, cf, body, bodyHandle) {
 // instanceof allocates, and every request asks twice.
 const getPrototypeOf = Object.getPrototypeOf;
 function isResponse(res) {
-  return res !== null && typeof res === "object" && (getPrototypeOf(res) === Response.prototype || res instanceof Response);
+  if (res === null || typeof res !== "object") return false;
+  const proto = getPrototypeOf(res);
+  return proto === Response.prototype || proto === goResponseProto || res instanceof Response;
 }
 
 // exportResponse hands a response to Go as [status, statusText, headers, body, bodyHandle, read,
