@@ -105,6 +105,7 @@ function checkedMethod(method) {
 }
 
 const noInit = Object.freeze({}); // a shared default: goja allocates each `= {}` anew
+const bodyless = Object.freeze({ body: null });
 
 class Request extends Body {
   constructor(input, init = noInit) {
@@ -121,11 +122,24 @@ class Request extends Body {
     if (signal !== null) this.signal = signal;
     const cf = init.cf || (src ? src.cf : undefined);
     if (cf !== undefined) this.cf = cf;
-    let body = init.body !== undefined ? init.body : src ? src._cloneBody() : null;
+    const body = init.body !== undefined ? init.body : src ? src._takeBody() : null;
     if (body != null && (method === "GET" || method === "HEAD")) throw new TypeError("Request with a GET or HEAD method cannot have a body.");
     this._initBody(body, this._h);
   }
-  clone() { return immutableAs(this, new Request(this)); }
+  clone() {
+    const body = this._cloneBody(); // a tee; new Request(this) alone would take the body
+    const r = new Request(this, bodyless);
+    r._body = body;
+    return immutableAs(this, r);
+  }
+  // _takeBody moves the body to a Request made from this one, as the fetch standard does: this one
+  // reads as used after.
+  _takeBody() {
+    if (this._body === null) return null;
+    if (this.bodyUsed) throw new TypeError("Cannot reconstruct a Request with a used body.");
+    this._used = true;
+    return this._body;
+  }
 }
 
 class Response extends Body {
