@@ -13,6 +13,7 @@ class Cache {
     if (!d) return undefined;
     const res = new Response(nullBodyStatus.includes(d.status) ? null : d.body, { status: d.status, headers: d.headers });
     res.headers.set("cf-cache-status", "HIT");
+    res._h._immutable = true; // a cached answer is read-only, like a fetched one
     return res;
   }
   async put(request, response) {
