@@ -3,7 +3,7 @@
 // deploy-to-live and memory with many environments on Weft alone. It prints a Markdown table and
 // writes it with a JSON file into --out.
 //
-//	go run ./cmd/weftbench [--duration 10s] [--connections 32] [--workerd=false] [--environments 1000]
+//	go run ./cmd/weftbench [--duration 10s] [--connections 32] [--rounds 3] [--workerd=false] [--environments 1000]
 package main
 
 import (
@@ -28,6 +28,7 @@ type options struct {
 	environments int
 	hot          int
 	coldRounds   int
+	rounds       int
 }
 
 func main() {
@@ -56,11 +57,17 @@ func parseFlags(args []string, errOut io.Writer) (options, error) {
 	fs.BoolVar(&o.workerd, "workerd", npmErr == nil, "also run workerd (npm package workerd, installed into --workerd-dir if missing)")
 	fs.StringVar(&o.workerdDir, "workerd-dir", filepath.Join(home, ".cache", "weft-workerd"), "where workerd is installed")
 	fs.StringVar(&o.out, "out", "bench-results", "directory for results.md and results.json")
+	fs.IntVar(&o.rounds, "rounds", 3, "measurements of each scenario on each server; the median round is reported")
 	fs.StringVar(&o.only, "scenarios", "", "comma-separated scenarios to run (default all)")
 	fs.IntVar(&o.environments, "environments", 1000, "environments deployed for the memory measurement (0 skips it)")
 	fs.IntVar(&o.hot, "hot", 50, "of those, how many receive traffic")
 	fs.IntVar(&o.coldRounds, "cold-rounds", 5, "deploys per cold-start measurement (0 skips it)")
 	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if o.rounds < 1 {
+		err := fmt.Errorf("--rounds must be at least 1, not %d", o.rounds)
+		fmt.Fprintln(errOut, err)
 		return o, err
 	}
 	if fs.NArg() > 0 {

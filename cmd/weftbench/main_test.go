@@ -15,7 +15,7 @@ import (
 func TestBenchmarkRunsEveryScenarioOnWeft(t *testing.T) {
 	out := t.TempDir()
 	o, err := parseFlags([]string{"--connections", "4", "--duration", "300ms", "--warmup", "0", "--environments", "5", "--hot", "2",
-		"--cold-rounds", "1", "--workerd=false", "--out", out}, io.Discard)
+		"--cold-rounds", "1", "--rounds", "2", "--workerd=false", "--out", out}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,6 +32,9 @@ func TestBenchmarkRunsEveryScenarioOnWeft(t *testing.T) {
 		if s.Weft.Requests == 0 || s.Weft.Errors != 0 || s.Weft.PeakRSSMiB <= 0 || s.Weft.ServerCPUus <= 0 || s.Workerd != nil {
 			t.Errorf("%s: %+v", s.Name, s.Weft)
 		}
+		if len(s.Rounds) != 2 || s.Weft.RPS != min(s.Rounds[0].Weft.RPS, s.Rounds[1].Weft.RPS) {
+			t.Errorf("%s: the lower of 2 rounds is not reported: %+v", s.Name, s.Rounds)
+		}
 	}
 	if len(r.Cold) != 2 || r.Cold[0].FirstReqMs <= 0 || r.Cold[1].BundleKiB < 1000 {
 		t.Errorf("cold start: %+v", r.Cold)
@@ -45,6 +48,40 @@ func TestBenchmarkRunsEveryScenarioOnWeft(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, "results.json")); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The reported round is the median by ratio (the lower middle of an even count), and the table shows
+// the range; errors from every round are listed, not only the median's.
+func TestMedianRoundIsReported(t *testing.T) {
+	rd := func(weft, workerd float64, errs uint64) round {
+		return round{Weft: loadResult{RPS: weft, Errors: errs, ErrorKinds: "x"}, Workerd: &loadResult{RPS: workerd}, Ratio: weft / workerd}
+	}
+	for _, c := range []struct {
+		rounds []round
+		want   float64
+	}{
+		{[]round{rd(300, 100, 0), rd(100, 100, 0), rd(200, 100, 0)}, 2},
+		{[]round{rd(400, 100, 0), rd(100, 100, 0), rd(300, 100, 0), rd(200, 100, 0)}, 2},
+		{[]round{rd(150, 100, 0)}, 1.5},
+	} {
+		s := scenarioResult{Name: "hello", Rounds: c.rounds}
+		s.settle()
+		if s.Ratio != c.want || s.Weft.RPS != c.want*100 {
+			t.Errorf("%v rounds: median ratio %v, want %v", len(c.rounds), s.Ratio, c.want)
+		}
+	}
+	s := scenarioResult{Name: "hello", Rounds: []round{rd(180, 100, 0), rd(90, 100, 7), rd(210, 100, 0)}}
+	s.settle()
+	r := report{Rounds: 3, Scenarios: []scenarioResult{s}}
+	md := r.markdown()
+	for _, want := range []string{"| hello | 180 |", "| 1.80× | 0.90–2.10× |", "hello on Weft, round 2: 7 errors"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("results.md lacks %q:\n%s", want, md)
+		}
+	}
+	if _, err := parseFlags([]string{"--rounds", "0"}, io.Discard); err == nil {
+		t.Error("--rounds 0 is accepted")
 	}
 }
 

@@ -1,19 +1,59 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 )
 
+// scenarioResult is one scenario's rounds, and the median round, which the table and the targets use.
 type scenarioResult struct {
-	Name    string      `json:"name"`
+	Name string `json:"name"`
+	round
+	Rounds []round `json:"rounds"`
+}
+
+// round is one measurement of each server, taken back to back.
+type round struct {
 	Weft    loadResult  `json:"weft"`
 	Workerd *loadResult `json:"workerd,omitempty"`
 	Ratio   float64     `json:"weft_to_workerd_rps,omitempty"`
+}
+
+// settle picks the median round: by the ratio when workerd ran, else by Weft's rate. With an even
+// count it takes the lower middle, so a lucky round never decides a target.
+func (s *scenarioResult) settle() {
+	if len(s.Rounds) == 0 {
+		return
+	}
+	sorted := slices.Clone(s.Rounds)
+	slices.SortStableFunc(sorted, func(a, b round) int { return cmp.Compare(a.key(), b.key()) })
+	s.round = sorted[(len(sorted)-1)/2]
+}
+
+func (r round) key() float64 {
+	if r.Workerd != nil {
+		return r.Ratio
+	}
+	return r.Weft.RPS
+}
+
+// ratioRange is the lowest and highest Weft/workerd ratio over the rounds.
+func (s *scenarioResult) ratioRange() (lo, hi float64) {
+	for i, r := range s.Rounds {
+		if i == 0 || r.Ratio < lo {
+			lo = r.Ratio
+		}
+		if r.Ratio > hi {
+			hi = r.Ratio
+		}
+	}
+	return lo, hi
 }
 
 type target struct {
@@ -25,6 +65,7 @@ type target struct {
 type report struct {
 	Machine     string           `json:"machine"`
 	Connections int              `json:"connections"`
+	Rounds      int              `json:"rounds"`
 	DurationS   float64          `json:"duration_s"`
 	WarmupS     float64          `json:"warmup_s"`
 	Workerd     string           `json:"workerd,omitempty"`
@@ -75,16 +116,18 @@ func (r *report) check() {
 
 func (r *report) markdown() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Machine: %s. Load from wrk, %d connections, %gs measured after %gs warm-up, Weft and workerd alternating per scenario. CPU µs/req is the server's CPU time (user and system) per answered request.\n\n", r.Machine, r.Connections, r.DurationS, r.WarmupS)
-	b.WriteString("| scenario | Weft req/s | p50 ms | p99 ms | errors | CPU µs/req | peak RSS MiB | workerd req/s | p50 ms | p99 ms | errors | CPU µs/req | peak RSS MiB | Weft/workerd |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(&b, "Machine: %s. Load from wrk, %d connections, %gs measured after %gs warm-up. Each scenario ran %d round(s), Weft and workerd back to back, the first to go alternating between rounds; the row is the round with the median ratio, and the last column the range over all rounds. CPU µs/req is the server's CPU time (user and system) per answered request.\n\n",
+		r.Machine, r.Connections, r.DurationS, r.WarmupS, r.Rounds)
+	b.WriteString("| scenario | Weft req/s | p50 ms | p99 ms | errors | CPU µs/req | peak RSS MiB | workerd req/s | p50 ms | p99 ms | errors | CPU µs/req | peak RSS MiB | Weft/workerd | over the rounds |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, s := range r.Scenarios {
 		w := s.Weft
 		fmt.Fprintf(&b, "| %s | %.0f | %.2f | %.2f | %d | %.0f | %.0f |", s.Name, w.RPS, w.P50Ms, w.P99Ms, w.Errors, w.ServerCPUus, w.PeakRSSMiB)
 		if k := s.Workerd; k != nil {
-			fmt.Fprintf(&b, " %.0f | %.2f | %.2f | %d | %.0f | %.0f | %.2f× |\n", k.RPS, k.P50Ms, k.P99Ms, k.Errors, k.ServerCPUus, k.PeakRSSMiB, s.Ratio)
+			lo, hi := s.ratioRange()
+			fmt.Fprintf(&b, " %.0f | %.2f | %.2f | %d | %.0f | %.0f | %.2f× | %.2f–%.2f× |\n", k.RPS, k.P50Ms, k.P99Ms, k.Errors, k.ServerCPUus, k.PeakRSSMiB, s.Ratio, lo, hi)
 		} else {
-			b.WriteString(" – | – | – | – | – | – | – |\n")
+			b.WriteString(" – | – | – | – | – | – | – | – |\n")
 		}
 	}
 	if len(r.Cold) > 0 {
@@ -97,7 +140,7 @@ func (r *report) markdown() string {
 		fmt.Fprintf(&b, "\n%d environments deployed in %.1f s; RSS %.0f MiB idle, %.0f MiB peak while %d of them served %.0f req/s (%d errors).\n",
 			f.Environments, f.DeploySeconds, f.IdleRSSMiB, f.PeakRSSMiB, f.Hot, f.Load.RPS, f.Load.Errors)
 	}
-	b.WriteString(r.firstErrors())
+	b.WriteString(r.runErrors())
 	if len(r.Targets) > 0 {
 		b.WriteString("\n| target | this run | met |\n|---|---|---|\n")
 		for _, t := range r.Targets {
@@ -111,8 +154,8 @@ func (r *report) markdown() string {
 	return b.String()
 }
 
-// firstErrors lists, for every run with errors, the first failed response.
-func (r *report) firstErrors() string {
+// runErrors lists every run with errors, in every round, by kind.
+func (r *report) runErrors() string {
 	var b strings.Builder
 	note := func(what string, l *loadResult) {
 		if l != nil && l.Errors > 0 {
@@ -120,8 +163,10 @@ func (r *report) firstErrors() string {
 		}
 	}
 	for _, s := range r.Scenarios {
-		note(s.Name+" on Weft", &s.Weft)
-		note(s.Name+" on workerd", s.Workerd)
+		for i, rd := range s.Rounds {
+			note(fmt.Sprintf("%s on Weft, round %d", s.Name, i+1), &rd.Weft)
+			note(fmt.Sprintf("%s on workerd, round %d", s.Name, i+1), rd.Workerd)
+		}
 	}
 	if r.Fleet != nil {
 		note("many environments on Weft", &r.Fleet.Load)

@@ -23,7 +23,7 @@ func run(ctx context.Context, o options) (*report, error) {
 	if _, err := wrkPath(); err != nil {
 		return nil, err
 	}
-	r := &report{Machine: machine(), Connections: o.connections, DurationS: o.duration.Seconds(), WarmupS: o.warmup.Seconds()}
+	r := &report{Machine: machine(), Connections: o.connections, Rounds: o.rounds, DurationS: o.duration.Seconds(), WarmupS: o.warmup.Seconds()}
 
 	bin, err := buildWeft(work)
 	if err != nil {
@@ -48,31 +48,10 @@ func run(ctx context.Context, o options) (*report, error) {
 		r.Workerd = workerdVersion
 	}
 	for _, s := range scs {
-		fmt.Fprintf(os.Stderr, "scenario %s: Weft", s.name)
-		url, header := weft.target(s.entry(), "production", s.path)
-		if err := checkAnswer(ctx, s, "Weft", url, header); err != nil {
+		res, err := measureScenario(ctx, s, weft, wd, ports[s.name], o)
+		if err != nil {
 			return nil, err
 		}
-		res := scenarioResult{Name: s.name}
-		if res.Weft, err = measure(weft.server, url, header, o); err != nil {
-			return nil, err
-		}
-		if wd != nil {
-			fmt.Fprint(os.Stderr, ", workerd")
-			url := fmt.Sprintf("http://127.0.0.1:%d%s", ports[s.name], s.path)
-			if err := checkAnswer(ctx, s, "workerd", url, nil); err != nil {
-				return nil, err
-			}
-			k, err := measure(wd, url, nil, o)
-			if err != nil {
-				return nil, err
-			}
-			res.Workerd = &k
-			if k.RPS > 0 {
-				res.Ratio = res.Weft.RPS / k.RPS
-			}
-		}
-		fmt.Fprintln(os.Stderr)
 		r.Scenarios = append(r.Scenarios, res)
 	}
 	wd.stop()
@@ -103,6 +82,57 @@ func run(ctx context.Context, o options) (*report, error) {
 	}
 	r.check()
 	return r, r.write(o.out)
+}
+
+// measureScenario checks both servers' answers, then measures them back to back, o.rounds times.
+// The server that goes first alternates, so drift in the host's load falls on both alike.
+func measureScenario(ctx context.Context, s scenario, weft *weftServer, wd *server, wdPort int, o options) (scenarioResult, error) {
+	res := scenarioResult{Name: s.name}
+	weftURL, header := weft.target(s.entry(), "production", s.path)
+	if err := checkAnswer(ctx, s, "Weft", weftURL, header); err != nil {
+		return res, err
+	}
+	wdURL := fmt.Sprintf("http://127.0.0.1:%d%s", wdPort, s.path)
+	if wd != nil {
+		if err := checkAnswer(ctx, s, "workerd", wdURL, nil); err != nil {
+			return res, err
+		}
+	}
+	for i := range o.rounds {
+		fmt.Fprintf(os.Stderr, "scenario %s, round %d of %d:", s.name, i+1, o.rounds)
+		var rd round
+		onWeft := func() (err error) {
+			fmt.Fprint(os.Stderr, " Weft")
+			rd.Weft, err = measure(weft.server, weftURL, header, o)
+			return err
+		}
+		onWorkerd := func() error {
+			if wd == nil {
+				return nil
+			}
+			fmt.Fprint(os.Stderr, " workerd")
+			k, err := measure(wd, wdURL, nil, o)
+			rd.Workerd = &k
+			return err
+		}
+		first, second := onWeft, onWorkerd
+		if i%2 == 1 {
+			first, second = onWorkerd, onWeft
+		}
+		if err := first(); err != nil {
+			return res, err
+		}
+		if err := second(); err != nil {
+			return res, err
+		}
+		fmt.Fprintln(os.Stderr)
+		if rd.Workerd != nil && rd.Workerd.RPS > 0 {
+			rd.Ratio = rd.Weft.RPS / rd.Workerd.RPS
+		}
+		res.Rounds = append(res.Rounds, rd)
+	}
+	res.settle()
+	return res, nil
 }
 
 // measure drives one server while sampling its memory.
