@@ -9,10 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dop251/goja"
 	"github.com/weft-dev/weft/models"
 )
 
-// BenchmarkHello is the gateway's hot path without the network: a pooled runtime serves a request.
 // BenchmarkJSONAPI builds and serialises 2,000 objects per request, as weftbench's json scenario.
 func BenchmarkJSONAPI(b *testing.B) {
 	e := newTestEngine()
@@ -31,6 +31,40 @@ func BenchmarkJSONAPI(b *testing.B) {
 	}
 }
 
+// BenchmarkGojaJSONFloor is the JSON scenario's loop in a bare goja runtime, with none of Weft's
+// code: the least any goja-based server can spend on it. "build" only makes the 2,000 objects;
+// "goja-stringify" adds goja's own JSON.stringify, and "weft-stringify" Weft's (json.go) instead.
+func BenchmarkGojaJSONFloor(b *testing.B) {
+	const build = `const items = []; for (let i = 0; i < 2000; i++) items.push({ id: i, name: "item " + i, tags: ["a", "b"], price: i * 1.5, active: i % 2 === 0 });`
+	const stringify = `(function () { ` + build + ` return JSON.stringify({ count: items.length, items }).length })`
+	for _, c := range []struct {
+		name, src string
+		ours      bool
+	}{
+		{"build", `(function () { ` + build + ` return items.length })`, false},
+		{"goja-stringify", stringify, false},
+		{"weft-stringify", stringify, true},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			vm := goja.New()
+			if c.ours {
+				installJSONStringify(vm, func() bool { return false })
+			}
+			v, err := vm.RunString(c.src)
+			if err != nil {
+				b.Fatal(err)
+			}
+			fn, _ := goja.AssertFunction(v)
+			b.ReportAllocs()
+			for b.Loop() {
+				if n, err := fn(goja.Undefined()); err != nil || n.ToInteger() < 2000 {
+					b.Fatal(n, err)
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkHelloAsync is hello world from an async handler, the usual shape of a fetch handler.
 func BenchmarkHelloAsync(b *testing.B) {
 	e := newTestEngine()
@@ -45,6 +79,7 @@ func BenchmarkHelloAsync(b *testing.B) {
 	}
 }
 
+// BenchmarkHello is the gateway's hot path without the network: a pooled runtime serves a request.
 func BenchmarkHello(b *testing.B) {
 	e := newTestEngine()
 	w := e.load(b, "hello", `export default { fetch() { return new Response("Hello world") } }`, nil)
