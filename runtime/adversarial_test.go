@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	goruntime "runtime"
+	"runtime/metrics"
 	"strings"
 	"testing"
 	"time"
@@ -155,6 +156,46 @@ func TestAllocationBombsFailTheirRequestOnly(t *testing.T) {
 		if name == "retained strings" && !strings.Contains(r.body, "memory limit") {
 			t.Errorf("retained strings were not stopped by the memory guard: %s", r.body)
 		}
+	}
+}
+
+// Idle runtimes are only a cache: when they are what holds the heap over the limit, the memory guard
+// drops them and lets the running script finish, instead of stopping it.
+func TestMemoryGuardDropsIdleRuntimesBeforeStoppingScripts(t *testing.T) {
+	goruntime.GC()
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(sample)
+	e := newTestEngine()
+	e.Engine = NewEngine(EngineConfig{Logs: e.logs, Services: e.services, MemoryLimit: sample[0].Value.Uint64() + 160<<20})
+	// Each runtime of "heavy" keeps 40 MiB in its module state; three of them are pooled.
+	heavy := e.load(t, "heavy", `const kept = "x".repeat(40 << 20) + Math.random();
+export default { fetch() { return new Response(String(kept.length)) } }`, nil)
+	var held []*instance
+	for range 3 {
+		in, err := heavy.get()
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, in)
+	}
+	for _, in := range held {
+		heavy.put(in)
+	}
+	if n := len(heavy.idle); n != 3 {
+		t.Fatalf("%d heavy runtimes pooled, want 3", n)
+	}
+	// A script that holds 60 MiB for a while: the heap is over the limit only with the idle runtimes.
+	busy := e.load(t, "busy", `export default { fetch() {
+  const held = "y".repeat(60 << 20) + Math.random();
+  const end = Date.now() + 300; let n = 0;
+  while (Date.now() < end) n += [n].length;
+  return new Response(held.length > 0 ? "finished" : "");
+} }`, func(s *WorkerSpec) { s.CPULimit = raceSlowdown * 2 * time.Second })
+	if r := get(busy, "http://b/"); r.body != "finished" {
+		t.Fatalf("the running script was stopped: %d %s", r.status, r.body)
+	}
+	if n := len(heavy.idle); n != 0 {
+		t.Fatalf("%d idle heavy runtimes were kept over the memory limit", n)
 	}
 }
 

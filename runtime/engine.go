@@ -49,6 +49,9 @@ type EngineConfig struct {
 	// as many busy as there are requests in flight; a cap near the core count would throw most away
 	// after each burst and build them again on the next. ShrinkEvery trims what goes unused.
 	PoolSize int
+	// IdleRuntimes caps the idle runtimes of all workers together (0: defaultIdleRuntimes), so that
+	// bursts to many workers at once cannot pool without bound between trims.
+	IdleRuntimes int
 	// ShrinkEvery is how often idle pools are trimmed to what the busiest moment since the last
 	// trim needed (0: every 30 s); a worker without traffic keeps no runtime at all.
 	ShrinkEvery time.Duration
@@ -134,8 +137,14 @@ type VersionInfo struct {
 	Timestamp time.Time
 }
 
-// defaultPoolSize is the most idle runtimes a worker keeps by default.
-const defaultPoolSize = 128
+// defaultPoolSize is the most idle runtimes a worker keeps by default, and defaultIdleRuntimes the
+// most all workers keep together. An idle runtime of a small script holds about 570 KiB, so the
+// budget is about 570 MiB, a quarter of the default memory limit; the memory guard drops them all
+// before it stops a script.
+const (
+	defaultPoolSize     = 128
+	defaultIdleRuntimes = 1024
+)
 
 // Engine compiles bundles once and keeps a pool of runtimes per worker.
 type Engine struct {
@@ -146,6 +155,7 @@ type Engine struct {
 	compiles atomic.Int64
 	do       durables
 	memory   *memoryGuard
+	idle     *idleBudget
 	shrinker sync.Once
 }
 
@@ -157,6 +167,9 @@ func NewEngine(cfg EngineConfig) *Engine {
 	if cfg.PoolSize <= 0 {
 		cfg.PoolSize = defaultPoolSize
 	}
+	if cfg.IdleRuntimes <= 0 {
+		cfg.IdleRuntimes = defaultIdleRuntimes
+	}
 	if cfg.MemoryLimit == 0 {
 		cfg.MemoryLimit = DefaultMemoryLimit
 	}
@@ -164,8 +177,9 @@ func NewEngine(cfg EngineConfig) *Engine {
 		cfg.ShrinkEvery = 30 * time.Second
 	}
 	programs, _ := lru.New[string, *goja.Program](programCacheSize)
-	return &Engine{cfg: cfg, programs: programs, workers: map[string]*Worker{},
-		memory: &memoryGuard{limit: cfg.MemoryLimit, running: map[*instance]time.Time{}}}
+	e := &Engine{cfg: cfg, programs: programs, workers: map[string]*Worker{}, idle: &idleBudget{max: int64(cfg.IdleRuntimes)}}
+	e.memory = &memoryGuard{limit: cfg.MemoryLimit, running: map[*instance]time.Time{}, release: e.DropIdleRuntimes}
+	return e
 }
 
 // Compiles counts bundle compilations; a promoted bundle must not add one.
@@ -219,7 +233,7 @@ func (e *Engine) Load(spec WorkerSpec) (*Worker, error) {
 		return nil, err
 	}
 	spec.withDefaults()
-	w = &Worker{engine: e, spec: spec, program: prg, idle: make(chan *instance, e.cfg.PoolSize)}
+	w = &Worker{engine: e, spec: spec, program: prg, idle: make(chan *instance, e.cfg.PoolSize), budget: e.idle}
 	first, err := w.newInstance()
 	if err != nil {
 		return nil, err
@@ -228,6 +242,7 @@ func (e *Engine) Load(spec WorkerSpec) (*Worker, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if existing := e.workers[spec.ID]; existing != nil {
+		w.drain() // another Load won the race; its worker is the one kept
 		return existing, nil
 	}
 	e.workers[spec.ID] = w
@@ -243,14 +258,26 @@ func (e *Engine) shrinkEvery(d time.Duration) {
 
 // ShrinkPools trims every worker's idle runtimes to the most it had busy at once since the last trim.
 func (e *Engine) ShrinkPools() {
+	for _, w := range e.loaded() {
+		w.shrink()
+	}
+}
+
+// loaded lists the workers, so their pools can be trimmed without holding the engine's lock.
+func (e *Engine) loaded() []*Worker {
 	e.mu.Lock()
+	defer e.mu.Unlock()
 	ws := make([]*Worker, 0, len(e.workers))
 	for _, w := range e.workers {
 		ws = append(ws, w)
 	}
-	e.mu.Unlock()
-	for _, w := range ws {
-		w.shrink()
+	return ws
+}
+
+// DropIdleRuntimes empties every worker's pool; the next request to each starts a runtime.
+func (e *Engine) DropIdleRuntimes() {
+	for _, w := range e.loaded() {
+		w.drain()
 	}
 }
 

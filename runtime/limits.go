@@ -60,6 +60,7 @@ type memoryGuard struct {
 	mu       sync.Mutex
 	running  map[*instance]time.Time // when each began its current stretch of JavaScript
 	watching bool                    // a watcher is ticking; it ends when no run is left, so an idle server never wakes for it
+	release  func()                  // drops what is only cached (idle runtimes), tried before stopping any script
 }
 
 // memoryGuardTick is how often the watcher reads the heap while runs are guarded.
@@ -104,6 +105,13 @@ func (g *memoryGuard) watch() {
 		goruntime.GC() // garbage from a request already stopped is not a reason to stop another
 		if !g.over(sample) {
 			continue
+		}
+		if g.release != nil { // nor is memory that idle runtimes hold
+			g.release()
+			goruntime.GC()
+			if !g.over(sample) {
+				continue
+			}
 		}
 		// Stop the scripts that have been running for a while: an allocation bomb runs long, while a
 		// request that merely started as memory peaked is spared.

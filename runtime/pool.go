@@ -1,6 +1,36 @@
 package runtime
 
-// A worker's pool of runtimes: a request takes an idle one or starts one, and gives it back.
+import "sync/atomic"
+
+// A worker's pool of runtimes: a request takes an idle one or starts one, and gives it back. Idle
+// runtimes are a cache of started scripts, so they are the first memory to go: the engine caps how
+// many all pools hold together, and the memory guard empties them before it stops any script.
+
+// idleBudget bounds the idle runtimes of all of an engine's workers together. Each worker's own cap
+// keeps one from hoarding its burst; this one keeps many workers' bursts from adding up.
+type idleBudget struct {
+	n   atomic.Int64
+	max int64
+}
+
+// take reserves room for one more idle runtime, or reports that there is none.
+func (b *idleBudget) take() bool {
+	if b == nil {
+		return true
+	}
+	if b.n.Add(1) > b.max {
+		b.n.Add(-1)
+		return false
+	}
+	return true
+}
+
+// give returns the room of an idle runtime that was taken out of its pool.
+func (b *idleBudget) give() {
+	if b != nil {
+		b.n.Add(-1)
+	}
+}
 
 // get takes an idle runtime or starts a new one; a runtime never serves two requests at once.
 func (w *Worker) get() (*instance, error) {
@@ -9,6 +39,7 @@ func (w *Worker) get() (*instance, error) {
 	}
 	select {
 	case in := <-w.idle:
+		w.budget.give()
 		return in, nil
 	default:
 		in, err := w.newInstance()
@@ -26,14 +57,15 @@ func (w *Worker) put(in *instance) {
 	w.keep(in)
 }
 
-// keep pools a healthy runtime.
+// keep pools a healthy runtime while the worker's pool and the engine's budget have room.
 func (w *Worker) keep(in *instance) {
-	if in.broken {
+	if in.broken || !w.budget.take() {
 		return
 	}
 	select {
 	case w.idle <- in:
 	default:
+		w.budget.give()
 	}
 }
 
@@ -44,16 +76,19 @@ func (w *Worker) shrink() {
 	for len(w.idle) > keep {
 		select {
 		case <-w.idle:
+			w.budget.give()
 		default:
 			return
 		}
 	}
 }
 
+// drain drops every idle runtime.
 func (w *Worker) drain() {
 	for {
 		select {
 		case <-w.idle:
+			w.budget.give()
 		default:
 			return
 		}

@@ -23,6 +23,7 @@ type Worker struct {
 	spec    WorkerSpec
 	program *goja.Program
 	idle    chan *instance
+	budget  *idleBudget  // the engine's, shared by its workers; nil for a worker that is not kept (a preview)
 	busy    atomic.Int32 // runtimes serving a request now
 	peak    atomic.Int32 // the most busy at once since the last shrink
 }
