@@ -84,6 +84,14 @@ func (e *Engine) durableObject(hostNS, class, id, name string) *durableObject {
 	return o
 }
 
+// nameOf reads an object's name under the lock durableObject fills it in with: an object first
+// reached by id (an alarm, idFromString) learns its name when a stub made by name reaches it.
+func (e *Engine) nameOf(o *durableObject) string {
+	e.do.mu.Lock()
+	defer e.do.mu.Unlock()
+	return o.name
+}
+
 // hostFor is the worker whose code an object runs: the environment's live version, or the caller's
 // own when there is no resolver (tests) or when the caller is that environment's preview.
 func (e *Engine) hostFor(hostNS string, caller *Worker) (*Worker, error) {
@@ -156,7 +164,7 @@ func (e *Engine) enterStart(ctx context.Context, o *durableObject, caller *Worke
 			break
 		}
 		o.gate.Unlock()
-		o = e.durableObject(o.hostNS, o.class, o.id, o.name)
+		o = e.durableObject(o.hostNS, o.class, o.id, e.nameOf(o))
 	}
 	if o.writes.reset() { // what the object holds in memory was never stored
 		o.in = nil
@@ -262,9 +270,10 @@ func (o *durableObject) start(host *Worker) error {
 		return err
 	}
 	in.object = o
+	name := host.engine.nameOf(o)
 	in.begin(context.Background(), startupCPULimit)
 	err = in.runJS(func() error {
-		v, err := in.durable(goja.Undefined(), in.vm.ToValue(o.class), in.vm.ToValue(o.id), in.vm.ToValue(o.name))
+		v, err := in.durable(goja.Undefined(), in.vm.ToValue(o.class), in.vm.ToValue(o.id), in.vm.ToValue(name))
 		if err != nil {
 			return in.asJSError(err)
 		}
