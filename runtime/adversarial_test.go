@@ -6,6 +6,7 @@ import (
 	goruntime "runtime"
 	"runtime/metrics"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -167,26 +168,32 @@ func TestMemoryGuardDropsIdleRuntimesBeforeStoppingScripts(t *testing.T) {
 	metrics.Read(sample)
 	e := newTestEngine()
 	e.Engine = NewEngine(EngineConfig{Logs: e.logs, Services: e.services, MemoryLimit: sample[0].Value.Uint64() + 160<<20})
-	// Each runtime of "heavy" keeps 40 MiB in its module state; three of them are pooled.
-	heavy := e.load(t, "heavy", `const kept = "x".repeat(40 << 20) + Math.random();
-export default { fetch() { return new Response(String(kept.length)) } }`, nil)
-	var held []*instance
+	// Each runtime of "heavy" keeps 40 MiB in its module state, made by its first request (a start-up
+	// has a fixed CPU budget, which the race detector's slowdown would exceed). Three requests overlap,
+	// so three runtimes serve them and are pooled.
+	heavy := e.load(t, "heavy", `let kept;
+export default { async fetch() {
+  kept ??= "x".repeat(1024).repeat(40 << 10);
+  await new Promise((r) => setTimeout(r, 500));
+  return new Response(String(kept.length));
+} }`, func(s *WorkerSpec) { s.CPULimit = raceSlowdown * 2 * time.Second })
+	var wg sync.WaitGroup
 	for range 3 {
-		in, err := heavy.get()
-		if err != nil {
-			t.Fatal(err)
-		}
-		held = append(held, in)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if r := get(heavy, "http://h/"); r.body != "41943040" {
+				t.Errorf("heavy: %d %s", r.status, r.body)
+			}
+		}()
 	}
-	for _, in := range held {
-		heavy.put(in)
-	}
+	wg.Wait()
 	if n := len(heavy.idle); n != 3 {
 		t.Fatalf("%d heavy runtimes pooled, want 3", n)
 	}
 	// A script that holds 60 MiB for a while: the heap is over the limit only with the idle runtimes.
 	busy := e.load(t, "busy", `export default { fetch() {
-  const held = "y".repeat(60 << 20) + Math.random();
+  const held = "y".repeat(1024).repeat(60 << 10);
   const end = Date.now() + 300; let n = 0;
   while (Date.now() < end) n += [n].length;
   return new Response(held.length > 0 ? "finished" : "");
