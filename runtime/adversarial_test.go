@@ -6,7 +6,6 @@ import (
 	goruntime "runtime"
 	"runtime/metrics"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -177,17 +176,7 @@ export default { async fetch() {
   await new Promise((r) => setTimeout(r, 500));
   return new Response(String(kept.length));
 } }`, func(s *WorkerSpec) { s.CPULimit = raceSlowdown * 2 * time.Second })
-	var wg sync.WaitGroup
-	for range 3 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if r := get(heavy, "http://h/"); r.body != "41943040" {
-				t.Errorf("heavy: %d %s", r.status, r.body)
-			}
-		}()
-	}
-	wg.Wait()
+	getAtOnce(t, heavy, 3, "41943040")
 	if n := len(heavy.idle); n != 3 {
 		t.Fatalf("%d heavy runtimes pooled, want 3", n)
 	}

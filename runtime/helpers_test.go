@@ -121,6 +121,22 @@ func (e *testEngine) load(t testing.TB, id, src string, mod func(*WorkerSpec)) *
 	return w
 }
 
+// getAtOnce sends n requests to w at once and checks that each is answered with want.
+func getAtOnce(t *testing.T, w *Worker, n int, want string) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if r := get(w, "http://x/"); r.body != want {
+				t.Errorf("%d %s", r.status, r.body)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
 type result struct {
 	status int
 	header http.Header
