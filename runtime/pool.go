@@ -1,6 +1,10 @@
 package runtime
 
-import "sync/atomic"
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
 
 // A worker's pool of runtimes: a request takes an idle one or starts one, and gives it back. Idle
 // runtimes are a cache of started scripts, so they are the first memory to go: the engine caps how
@@ -57,16 +61,55 @@ func (w *Worker) put(in *instance) {
 	w.keep(in)
 }
 
-// keep pools a healthy runtime while the worker's pool and the engine's budget have room.
-func (w *Worker) keep(in *instance) {
+// keep pools a healthy runtime while the worker's pool and the engine's budget have room, and
+// reports whether it did.
+func (w *Worker) keep(in *instance) bool {
 	if in.broken || !w.budget.take() {
-		return
+		return false
 	}
 	select {
 	case w.idle <- in:
+		return true
 	default:
 		w.budget.give()
+		return false
 	}
+}
+
+// Runtimes counts the runtimes a worker holds: serving a request now, or idle in its pool. It is
+// the load a new version of the same environment should be ready for.
+func (w *Worker) Runtimes() int { return int(w.busy.Load()) + len(w.idle) }
+
+// Warm starts runtimes until n are idle, or the worker's pool or the engine's budget is full, on as
+// many goroutines as there are CPUs. A deploy warms the new version of a busy environment this
+// way before it goes live, so the requests in flight do not all start a runtime at once as they
+// arrive. It reports how many it started, and the first error.
+func (w *Worker) Warm(n int) (int, error) {
+	var (
+		want    atomic.Int64
+		started atomic.Int64
+		errOnce sync.Once
+		first   error
+		wg      sync.WaitGroup
+	)
+	want.Store(int64(min(n, cap(w.idle)) - len(w.idle)))
+	for range min(int(want.Load()), runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for want.Add(-1) >= 0 {
+				in, err := w.newInstance()
+				if err != nil {
+					errOnce.Do(func() { first = err })
+				}
+				if err != nil || !w.keep(in) {
+					want.Store(0) // the others stop after the runtime they are starting
+					return
+				}
+				started.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	return int(started.Load()), first
 }
 
 // shrink drops idle runtimes beyond the most that were busy at once since the last shrink; with no

@@ -478,6 +478,25 @@ func TestIdleRuntimesShareTheEngineBudget(t *testing.T) {
 	}
 }
 
+// Warm starts runtimes up to the number asked, but no further than the worker's pool and the
+// engine's budget of idle runtimes have room for.
+func TestWarmStopsAtThePoolAndTheBudget(t *testing.T) {
+	e := newTestEngine()
+	e.Engine = NewEngine(EngineConfig{Logs: e.logs, Services: e.services, PoolSize: 4, IdleRuntimes: 6})
+	const src = `export default { fetch() { return new Response("ok") } }`
+	a := e.load(t, "a", src, nil) // pools the runtime it started with
+	if n, err := a.Warm(10); n != 3 || err != nil || a.Runtimes() != 4 {
+		t.Fatalf("warming 10 in a pool of 4 that holds 1: started %d (%v), holds %d", n, err, a.Runtimes())
+	}
+	if n, _ := a.Warm(2); n != 0 {
+		t.Fatalf("warming 2 with 4 idle started %d", n)
+	}
+	b := e.load(t, "b", src, nil)
+	if n, err := b.Warm(4); n != 1 || err != nil || e.IdleRuntimes() != 6 {
+		t.Fatalf("warming with room for 1 in the budget of 6: started %d (%v), %d pooled", n, err, e.IdleRuntimes())
+	}
+}
+
 // Timers due together run earliest first even when their Go timers wake the loop out of order, as
 // they may on a busy machine: whichever wake-up comes first runs them all, by deadline.
 func TestDueTimersRunInDeadlineOrder(t *testing.T) {

@@ -46,6 +46,7 @@ type workerEntry struct {
 	once   sync.Once
 	worker *runtime.Worker
 	err    error
+	ready  atomic.Pointer[runtime.Worker] // worker, once loaded: readable without waiting on once
 }
 
 // NewGateway makes a gateway with an empty routing table; call SetEngine and Reload before serving.
@@ -69,6 +70,7 @@ func (g *Gateway) Reload(ctx context.Context) error {
 		return err
 	}
 	t := buildTable(live)
+	g.warmAhead(ctx, g.table.Load(), t)
 	g.table.Store(t)
 	labels := map[uint]string{} // live version ID → its worker's label
 	for _, e := range t.envs {
@@ -181,8 +183,13 @@ func (g *Gateway) CallService(ctx context.Context, service, env, entrypoint, met
 
 // logRequest records a request or a service-binding call in the log of the worker that served it.
 func (g *Gateway) logRequest(wk *runtime.Worker, start time.Time, msg string) {
+	g.logWorker(wk, start, "request", msg)
+}
+
+// logWorker writes a line to the log of the environment a worker serves.
+func (g *Gateway) logWorker(wk *runtime.Worker, at time.Time, level, msg string) {
 	if g.cfg.Logs != nil {
-		g.cfg.Logs.Log(runtime.LogEntry{WorkerID: wk.ID(), Label: wk.Label(), Time: start, Level: "request", Message: msg})
+		g.cfg.Logs.Log(runtime.LogEntry{WorkerID: wk.ID(), Label: wk.Label(), Time: at, Level: level, Message: msg})
 	}
 }
 
@@ -222,7 +229,10 @@ func (g *Gateway) worker(ctx context.Context, e *liveEnv, v *models.Version) (*r
 		g.workers[v.ID] = ent
 	}
 	g.mu.Unlock()
-	ent.once.Do(func() { ent.worker, ent.err = g.load(ctx, e, v) })
+	ent.once.Do(func() {
+		ent.worker, ent.err = g.load(ctx, e, v)
+		ent.ready.Store(ent.worker)
+	})
 	if ent.err != nil {
 		g.mu.Lock()
 		if g.workers[v.ID] == ent {

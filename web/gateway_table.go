@@ -127,6 +127,16 @@ func (t *routeTable) resolve(host, path, domain string) target {
 	return tg
 }
 
+// serves reports whether a version is one of the environment's live versions.
+func (e *liveEnv) serves(versionID uint) bool {
+	for i := range e.splits {
+		if e.splits[i].Version.ID == versionID {
+			return true
+		}
+	}
+	return false
+}
+
 // pick chooses the version for a request: a pinned live version, a sticky key's bucket, or chance.
 func (e *liveEnv) pick(r *http.Request) *models.Version {
 	if len(e.splits) == 1 {
