@@ -24,6 +24,7 @@ type loadResult struct {
 	RPS        float64 `json:"rps"`
 	P50Ms      float64 `json:"p50_ms"`
 	P99Ms      float64 `json:"p99_ms"`
+	MaxMs      float64 `json:"max_ms"`
 	Errors     uint64  `json:"errors"`
 	PeakRSSMiB float64 `json:"peak_rss_mib"`
 	// CPU time per answered request, in µs, of the server and of the load generator, over the
@@ -44,6 +45,7 @@ type wrkSummary struct {
 	DurationUs int64  `json:"duration_us"`
 	P50Us      int64  `json:"p50_us"`
 	P99Us      int64  `json:"p99_us"`
+	MaxUs      int64  `json:"max_us"`
 	Connect    uint64 `json:"connect"`
 	Read       uint64 `json:"read"`
 	Write      uint64 `json:"write"`
@@ -77,8 +79,8 @@ end
 `)
 	}
 	b.WriteString(`done = function(s, latency)
-  io.write(string.format('` + wrkMarker + `{"requests":%d,"duration_us":%d,"p50_us":%d,"p99_us":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d}\n',
-    s.requests, s.duration, latency:percentile(50), latency:percentile(99),
+  io.write(string.format('` + wrkMarker + `{"requests":%d,"duration_us":%d,"p50_us":%d,"p99_us":%d,"max_us":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d}\n',
+    s.requests, s.duration, latency:percentile(50), latency:percentile(99), latency.max,
     s.errors.connect, s.errors.read, s.errors.write, s.errors.status, s.errors.timeout))
 end
 `)
@@ -116,7 +118,7 @@ func drive(s *server, targets []loadTarget, connections int, warmup, duration ti
 	if err != nil {
 		return loadResult{}, err
 	}
-	out := loadResult{Requests: sum.Requests, P50Ms: float64(sum.P50Us) / 1000, P99Ms: float64(sum.P99Us) / 1000}
+	out := loadResult{Requests: sum.Requests, P50Ms: float64(sum.P50Us) / 1000, P99Ms: float64(sum.P99Us) / 1000, MaxMs: float64(sum.MaxUs) / 1000}
 	if sum.DurationUs > 0 {
 		out.RPS = float64(sum.Requests) / (float64(sum.DurationUs) / 1e6)
 	}

@@ -28,6 +28,7 @@ type options struct {
 	environments int
 	hot          int
 	coldRounds   int
+	redeploys    int
 	rounds       int
 }
 
@@ -62,6 +63,7 @@ func parseFlags(args []string, errOut io.Writer) (options, error) {
 	fs.IntVar(&o.environments, "environments", 1000, "environments deployed for the memory measurement (0 skips it)")
 	fs.IntVar(&o.hot, "hot", 50, "of those, how many receive traffic")
 	fs.IntVar(&o.coldRounds, "cold-rounds", 5, "deploys per cold-start measurement (0 skips it)")
+	fs.IntVar(&o.redeploys, "redeploy-rounds", 3, "rounds of load with and without a deploy of a busy 1 MiB service (0 skips it)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}

@@ -11,11 +11,11 @@ import (
 )
 
 // The whole benchmark in a tiny mode against a real Weft: every scenario answers without errors,
-// and cold start, deploy-to-live and the many-environment run produce figures.
+// and cold start, deploy-to-live, the deploy under load and the many-environment run produce figures.
 func TestBenchmarkRunsEveryScenarioOnWeft(t *testing.T) {
 	out := t.TempDir()
 	o, err := parseFlags([]string{"--connections", "4", "--duration", "300ms", "--warmup", "0", "--environments", "5", "--hot", "2",
-		"--cold-rounds", "1", "--rounds", "2", "--workerd=false", "--out", out}, io.Discard)
+		"--cold-rounds", "1", "--redeploy-rounds", "1", "--rounds", "2", "--workerd=false", "--out", out}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,11 +39,14 @@ func TestBenchmarkRunsEveryScenarioOnWeft(t *testing.T) {
 	if len(r.Cold) != 2 || r.Cold[0].FirstReqMs <= 0 || r.Cold[1].BundleKiB < 1000 {
 		t.Errorf("cold start: %+v", r.Cold)
 	}
+	if d := r.Redeploy; d == nil || len(d.All) != 1 || d.Steady.Requests == 0 || d.Deploying.Requests == 0 || d.Deploying.Errors != 0 || d.DeployMs <= 0 || d.Deploying.MaxMs < d.Deploying.P99Ms {
+		t.Errorf("redeploy: %+v", r.Redeploy)
+	}
 	if r.Fleet == nil || r.Fleet.Environments != 5 || r.Fleet.Load.Requests == 0 || r.Fleet.Load.Errors != 0 {
 		t.Errorf("fleet: %+v", r.Fleet)
 	}
 	md, err := os.ReadFile(filepath.Join(out, "results.md"))
-	if err != nil || !strings.Contains(string(md), "| hello |") || !strings.Contains(string(md), "deploy-to-live") {
+	if err != nil || !strings.Contains(string(md), "| hello |") || !strings.Contains(string(md), "deploy-to-live") || !strings.Contains(string(md), "| a deploy a third of the way in |") {
 		t.Fatalf("results.md: %v\n%s", err, md)
 	}
 	if _, err := os.Stat(filepath.Join(out, "results.json")); err != nil {

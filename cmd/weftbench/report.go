@@ -71,6 +71,7 @@ type report struct {
 	Workerd     string           `json:"workerd,omitempty"`
 	Scenarios   []scenarioResult `json:"scenarios"`
 	Cold        []coldResult     `json:"cold_start,omitempty"`
+	Redeploy    *redeployResult  `json:"redeploy,omitempty"`
 	Fleet       *fleetResult     `json:"fleet,omitempty"`
 	Targets     []target         `json:"targets"`
 }
@@ -136,6 +137,16 @@ func (r *report) markdown() string {
 			fmt.Fprintf(&b, "| cold start, %d KiB bundle (median of %d) | %.2f | %.2f | %.2f |\n", c.BundleKiB, c.Rounds, c.UploadMs, c.FirstReqMs, c.DeployLive)
 		}
 	}
+	if d := r.Redeploy; d != nil {
+		fmt.Fprintf(&b, "\nA deploy under load (%d KiB bundle, each request waiting 20 ms; the round with the median p99 of %d; the deploy API call took %.0f ms):\n\n", d.BundleKiB, d.Rounds, d.DeployMs)
+		b.WriteString("| Weft alone | req/s | p50 ms | p99 ms | slowest ms | errors |\n|---|---:|---:|---:|---:|---:|\n")
+		for _, row := range []struct {
+			what string
+			l    loadResult
+		}{{"no deploy", d.Steady}, {"a deploy a third of the way in", d.Deploying}} {
+			fmt.Fprintf(&b, "| %s | %.0f | %.2f | %.2f | %.2f | %d |\n", row.what, row.l.RPS, row.l.P50Ms, row.l.P99Ms, row.l.MaxMs, row.l.Errors)
+		}
+	}
 	if f := r.Fleet; f != nil {
 		fmt.Fprintf(&b, "\n%d environments deployed in %.1f s; RSS %.0f MiB idle, %.0f MiB peak while %d of them served %.0f req/s (%d errors).\n",
 			f.Environments, f.DeploySeconds, f.IdleRSSMiB, f.PeakRSSMiB, f.Hot, f.Load.RPS, f.Load.Errors)
@@ -166,6 +177,12 @@ func (r *report) runErrors() string {
 		for i, rd := range s.Rounds {
 			note(fmt.Sprintf("%s on Weft, round %d", s.Name, i+1), &rd.Weft)
 			note(fmt.Sprintf("%s on workerd, round %d", s.Name, i+1), rd.Workerd)
+		}
+	}
+	if d := r.Redeploy; d != nil {
+		for i, p := range d.All {
+			note(fmt.Sprintf("redeploy, round %d, no deploy", i+1), &p.Steady)
+			note(fmt.Sprintf("redeploy, round %d, with a deploy", i+1), &p.Deploying)
 		}
 	}
 	if r.Fleet != nil {

@@ -67,6 +67,14 @@ func run(ctx context.Context, o options) (*report, error) {
 			r.Cold = append(r.Cold, c)
 		}
 	}
+	if o.redeploys > 0 {
+		fmt.Fprintf(os.Stderr, "redeploy under load, 1 MiB bundle\n")
+		rd, err := measureRedeploy(ctx, weft, 1<<20, o.redeploys, o.connections, o.warmup, o.duration)
+		if err != nil {
+			return nil, err
+		}
+		r.Redeploy = &rd
+	}
 	if o.environments > 0 {
 		// A fresh server, so the heap the scenarios above grew does not count against it.
 		weft.stop()
