@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"context"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -80,11 +81,11 @@ func (w *Worker) keep(in *instance) bool {
 // the load a new version of the same environment should be ready for.
 func (w *Worker) Runtimes() int { return int(w.busy.Load()) + len(w.idle) }
 
-// Warm starts runtimes until n are idle, or the worker's pool or the engine's budget is full, on as
-// many goroutines as there are CPUs. A deploy warms the new version of a busy environment this
-// way before it goes live, so the requests in flight do not all start a runtime at once as they
-// arrive. It reports how many it started, and the first error.
-func (w *Worker) Warm(n int) (int, error) {
+// Warm starts runtimes until n are idle, the worker's pool or the engine's budget is full, or ctx
+// is done, on as many goroutines as there are CPUs. A deploy warms the new version of a busy
+// environment this way before it goes live, so the requests in flight do not all start a runtime
+// at once as they arrive. It reports how many it started, and the first error.
+func (w *Worker) Warm(ctx context.Context, n int) (int, error) {
 	var (
 		want    atomic.Int64
 		started atomic.Int64
@@ -95,7 +96,7 @@ func (w *Worker) Warm(n int) (int, error) {
 	want.Store(int64(min(n, cap(w.idle)) - len(w.idle)))
 	for range min(int(want.Load()), runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
-			for want.Add(-1) >= 0 {
+			for ctx.Err() == nil && want.Add(-1) >= 0 {
 				in, err := w.newInstance()
 				if err != nil {
 					errOnce.Do(func() { first = err })

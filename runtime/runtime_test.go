@@ -485,15 +485,21 @@ func TestWarmStopsAtThePoolAndTheBudget(t *testing.T) {
 	e.Engine = NewEngine(EngineConfig{Logs: e.logs, Services: e.services, PoolSize: 4, IdleRuntimes: 6})
 	const src = `export default { fetch() { return new Response("ok") } }`
 	a := e.load(t, "a", src, nil) // pools the runtime it started with
-	if n, err := a.Warm(10); n != 3 || err != nil || a.Runtimes() != 4 {
+	if n, err := a.Warm(t.Context(), 10); n != 3 || err != nil || a.Runtimes() != 4 {
 		t.Fatalf("warming 10 in a pool of 4 that holds 1: started %d (%v), holds %d", n, err, a.Runtimes())
 	}
-	if n, _ := a.Warm(2); n != 0 {
+	if n, _ := a.Warm(t.Context(), 2); n != 0 {
 		t.Fatalf("warming 2 with 4 idle started %d", n)
 	}
 	b := e.load(t, "b", src, nil)
-	if n, err := b.Warm(4); n != 1 || err != nil || e.IdleRuntimes() != 6 {
+	if n, err := b.Warm(t.Context(), 4); n != 1 || err != nil || e.IdleRuntimes() != 6 {
 		t.Fatalf("warming with room for 1 in the budget of 6: started %d (%v), %d pooled", n, err, e.IdleRuntimes())
+	}
+	e.Unload("b")
+	done, cancel := context.WithCancel(t.Context())
+	cancel()
+	if n, _ := e.load(t, "c", src, nil).Warm(done, 2); n != 0 {
+		t.Fatalf("warming after its time was up started %d", n)
 	}
 }
 
