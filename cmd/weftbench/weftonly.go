@@ -20,22 +20,24 @@ type coldResult struct {
 	Rounds     int     `json:"rounds"`
 }
 
-// measureCold deploys src rounds times, each a new bundle (so nothing is cached from the round before),
-// and times the upload, the cold start and deploy-to-live.
+// measureCold deploys src rounds times, each a new bundle (so nothing is cached from the round before)
+// to a new environment, and times the upload, the cold start and deploy-to-live. A new environment
+// has had no traffic, so nothing is warmed before it goes live (web/gateway_warm.go): its first
+// request starts the first runtime of a worker loaded for it.
 func measureCold(ctx context.Context, w *weftServer, service, src string, rounds int) (coldResult, error) {
 	toml := fmt.Sprintf("name = %q\nmain = \"index.js\"\ncompatibility_date = \"2024-09-23\"\n", service)
 	var upload, first, live []float64
 	for i := range rounds {
-		code := fmt.Sprintf("// round %d\n%s", i, src)
+		code, env := fmt.Sprintf("// round %d\n%s", i, src), fmt.Sprintf("round%d", i)
 		t0 := time.Now()
-		res, err := w.deploy(ctx, service, "production", code, toml)
+		res, err := w.deploy(ctx, service, env, code, toml)
 		if err != nil {
 			return coldResult{}, fmt.Errorf("deploy %s: %w", service, err)
 		}
 		returned := time.Now()
 		upload = append(upload, ms(returned.Sub(t0)))
 		want := strconv.Itoa(res.Version.Number)
-		url, header := w.target(service, "production", "/")
+		url, header := w.target(service, env, "/")
 		for {
 			start := time.Now()
 			version, status, _, err := get(ctx, url, header)
