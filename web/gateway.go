@@ -44,9 +44,8 @@ type Gateway struct {
 type workerEntry struct {
 	label  string // the label it is loaded with; set when the entry is made
 	once   sync.Once
-	worker *runtime.Worker
+	worker atomic.Pointer[runtime.Worker] // set once loaded; readable without waiting on once (see runtimesHeld)
 	err    error
-	ready  atomic.Pointer[runtime.Worker] // worker, once loaded: readable without waiting on once
 }
 
 // NewGateway makes a gateway with an empty routing table; call SetEngine and Reload before serving.
@@ -230,8 +229,9 @@ func (g *Gateway) worker(ctx context.Context, e *liveEnv, v *models.Version) (*r
 	}
 	g.mu.Unlock()
 	ent.once.Do(func() {
-		ent.worker, ent.err = g.load(ctx, e, v)
-		ent.ready.Store(ent.worker)
+		wk, err := g.load(ctx, e, v)
+		ent.worker.Store(wk)
+		ent.err = err
 	})
 	if ent.err != nil {
 		g.mu.Lock()
@@ -240,7 +240,7 @@ func (g *Gateway) worker(ctx context.Context, e *liveEnv, v *models.Version) (*r
 		}
 		g.mu.Unlock()
 	}
-	return ent.worker, ent.err
+	return ent.worker.Load(), ent.err
 }
 
 func (g *Gateway) load(ctx context.Context, e *liveEnv, v *models.Version) (*runtime.Worker, error) {

@@ -59,7 +59,7 @@ func (g *Gateway) runtimesHeld(e *liveEnv) int {
 	n := 0
 	for i := range e.splits {
 		if ent := g.workers[e.splits[i].Version.ID]; ent != nil {
-			if wk := ent.ready.Load(); wk != nil {
+			if wk := ent.worker.Load(); wk != nil {
 				n += wk.Runtimes()
 			}
 		}

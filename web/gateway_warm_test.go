@@ -33,7 +33,7 @@ func (ts *testServer) loadedWorker(t *testing.T, service string, number int) *ru
 	ts.gw.mu.Lock()
 	defer ts.gw.mu.Unlock()
 	if ent := ts.gw.workers[v.ID]; ent != nil {
-		return ent.ready.Load()
+		return ent.worker.Load()
 	}
 	return nil
 }
