@@ -13,7 +13,8 @@ import (
 // (tens of milliseconds to start a runtime) whose requests each wait 20 ms on I/O, so every
 // connection holds a runtime at once.
 
-// redeployResult compares the load's latency without a deploy and across one, as medians over rounds.
+// redeployResult compares the load's latency without a deploy and across one: for each, the round
+// with the median p99.
 type redeployResult struct {
 	BundleKiB int            `json:"bundle_kib"`
 	Rounds    int            `json:"rounds"`
