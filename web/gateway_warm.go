@@ -27,14 +27,17 @@ func (g *Gateway) warmAhead(ctx context.Context, prev, next *routeTable) {
 		if old == nil {
 			continue
 		}
-		held := g.runtimesHeld(old)
-		if held == 0 {
-			continue
-		}
+		held := -1 // counted once a version new to the environment turns up: most reloads change none
 		for i := range e.splits {
 			v := &e.splits[i].Version
 			if old.serves(v.ID) || ctx.Err() != nil {
 				continue
+			}
+			if held < 0 {
+				held = g.runtimesHeld(old)
+			}
+			if held == 0 {
+				break
 			}
 			n := (held*e.splits[i].Percentage + 99) / 100
 			start := time.Now()
