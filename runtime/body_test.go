@@ -23,6 +23,18 @@ func serve(t *testing.T, w http.Handler) *httptest.Server {
 	return srv
 }
 
+// getWhole GETs url and reads the whole body, returning the error the read ended with.
+func getWhole(t *testing.T, url string) (*http.Response, []byte, error) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	return res, body, err
+}
+
 // A stream that never ends can only be answered if the body is streamed, not collected first.
 func TestEndlessResponseStreamIsServedChunkByChunk(t *testing.T) {
 	e := newTestEngine()
@@ -63,13 +75,7 @@ func TestStreamedResponseArrivesWholeAndWaitUntilRunsAfterIt(t *testing.T) {
     c.enqueue(new TextEncoder().encode(String(i++).padStart(3, "0") + ","));
   } }));
 } }`, nil)
-	srv := serve(t, w)
-	res, err := http.Get(srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
+	res, body, _ := getWhole(t, serve(t, w).URL)
 	var want strings.Builder
 	for i := range 100 {
 		fmt.Fprintf(&want, "%03d,", i)
@@ -160,13 +166,7 @@ func TestStreamFailingMidwayCutsTheConnection(t *testing.T) {
     c.enqueue(new Uint8Array(10));
   } }));
 } }`, nil)
-	srv := serve(t, w)
-	res, err := http.Get(srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = io.ReadAll(res.Body)
-	res.Body.Close()
+	_, _, err := getWhole(t, serve(t, w).URL)
 	if err == nil {
 		t.Fatal("a stream that failed midway looked complete to the client")
 	}
@@ -182,13 +182,7 @@ func TestStreamOfNonBytesFails(t *testing.T) {
 		w := e.load(t, "notbytes", `export default { fetch() {
   return new Response(new ReadableStream({ start(c) { c.enqueue(new Uint8Array([65])); c.enqueue(`+chunk+`); c.close(); } }));
 } }`, nil)
-		srv := serve(t, w)
-		res, err := http.Get(srv.URL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, err := io.ReadAll(res.Body)
-		res.Body.Close()
+		_, body, err := getWhole(t, serve(t, w).URL)
 		if err == nil || !strings.Contains(e.logs.text(), "did not return bytes") {
 			t.Fatalf("chunk %s: body %q, read error %v, logs %s", chunk, body, err, e.logs.text())
 		}
