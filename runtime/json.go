@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/dop251/goja"
@@ -32,13 +33,26 @@ var (
 	typeProxy  = reflect.TypeOf(goja.Proxy{})
 )
 
+// jsonBuffers keeps output buffers between calls, so a large result is not grown from nothing by
+// doubling each time; the string is copied out. Buffers past maxPooledJSON are left to the collector.
+var jsonBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+const maxPooledJSON = 1 << 20
+
 // installJSONStringify replaces JSON.stringify on vm; stopped reports that the runtime was
 // interrupted (CPU or memory limit), so a long serialisation ends early.
 func installJSONStringify(vm *goja.Runtime, stopped func() bool) {
 	json := vm.Get("JSON").ToObject(vm)
 	isArray, _ := goja.AssertFunction(vm.Get("Array").ToObject(vm).Get("isArray"))
 	fn := vm.ToValue(func(call goja.FunctionCall) goja.Value {
-		e := &jsonEncoder{vm: vm, stopped: stopped, isArray: isArray}
+		pooled := jsonBuffers.Get().(*[]byte)
+		e := &jsonEncoder{vm: vm, stopped: stopped, isArray: isArray, buf: (*pooled)[:0]}
+		defer func() {
+			if cap(e.buf) <= maxPooledJSON {
+				*pooled = e.buf
+				jsonBuffers.Put(pooled)
+			}
+		}()
 		e.options(call.Argument(1), call.Argument(2))
 		v := call.Argument(0)
 		var holder *goja.Object

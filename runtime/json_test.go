@@ -38,6 +38,9 @@ func TestJSONStringifyMatchesBuiltin(t *testing.T) {
 		`{ a: 1, b: { a: 2, c: 3 }, 1: "one" }, ["a", 1, "a", new String("b"), new Number(1), {}, true, Symbol("a"), undefined, null, , 1.5]`, `{ a: 1 }, []`,
 		`{ a: [1, 2] }, null, 20`, `{ a: [1, 2] }, null, "abcdefghijklmnop"`, `{ a: [1, 2] }, null, new Number(3)`, `{ a: 1 }, null, -1`, `{ a: 1 }, null, 3.7`,
 		`{ a: 1, b: "x" }, function (k, v) { return k === "" ? [Object.keys(this), v] : typeof v === "number" ? undefined : v }`,
+		// JSON.stringify called while one is writing: each writes into a buffer of its own.
+		`{ a: { toJSON() { return JSON.stringify({ inner: [1, "x"] }) } }, b: "after" }`,
+		`Array.from({ length: 3000 }, (_, i) => ({ i, s: JSON.stringify({ i }) }))`, `{ small: 1 }`,
 		`{ a: 1 }, () => undefined`, `[1, 2, 3], (k, v) => k === "1" ? undefined : v`, `{ d: new Date(0) }, (k, v) => typeof v`,
 		`{ a: 1 }, { not: "a replacer" }, { not: "a space" }`, `{ a: [1] }, null, Symbol("s")`, `{ a: [1] }, null, "  \u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"`, `(() => { let o = { end: 1 }; for (let i = 0; i < 100; i++) o = { o }; return o })()`,
 		`(() => { const root = { }; let o = root; for (let i = 0; i < 50; i++) o = o.next = {}; o.back = root; return root })()`,
