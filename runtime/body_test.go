@@ -452,3 +452,43 @@ func TestPerEnvironmentLimits(t *testing.T) {
 		t.Fatalf("default depth: %q", r.body)
 	}
 }
+
+// A whole body has its length, whatever the script gave: a string (written as TextEncoder would, a
+// lone surrogate as U+FFFD), an empty string, bytes, or nothing. A service binding's caller gets its
+// own bytes: writing to them leaves the callee's string as it was.
+func TestWholeBodiesCarryTheirLength(t *testing.T) {
+	e := newTestEngine()
+	inner := e.load(t, "inner", `const text = "héllo \ud800", ascii = "hello";
+export default { fetch(req) {
+  const p = new URL(req.url).pathname;
+  if (p === "/empty") return new Response("");
+  if (p === "/none") return new Response(null);
+  if (p === "/bytes") return new Response(new Uint8Array([1, 2, 3]));
+  if (p === "/ascii") return new Response(ascii);
+  return new Response(text);
+} }`, nil)
+	w := e.load(t, "outer", `export default { async fetch(req, env) {
+  const seen = [];
+  for (let i = 0; i < 2; i++) {
+    const bytes = new Uint8Array(await (await env.INNER.fetch("http://inner/ascii")).arrayBuffer());
+    seen.push(Array.from(bytes).join(","));
+    bytes.fill(120);
+  }
+  return new Response(seen.join(" | "));
+} }`, func(s *WorkerSpec) {
+		s.Bindings = []Binding{{Name: "INNER", Type: "service", Target: map[string]string{"service": "inner"}}}
+	})
+	for path, want := range map[string]string{"/": "héllo \uFFFD", "/empty": "", "/bytes": "\x01\x02\x03"} {
+		r := get(inner, "http://inner"+path)
+		if r.status != 200 || r.body != want || r.header.Get("Content-Length") != strconv.Itoa(len(want)) {
+			t.Errorf("%s: %d %q, Content-Length %q; want %q", path, r.status, r.body, r.header.Get("Content-Length"), want)
+		}
+	}
+	if r := get(inner, "http://inner/none"); r.body != "" || r.header.Get("Content-Length") != "" {
+		t.Errorf("no body: %q, Content-Length %q", r.body, r.header.Get("Content-Length"))
+	}
+	bytes := "104,101,108,108,111"
+	if r := get(w, "http://outer/"); r.body != bytes+" | "+bytes {
+		t.Errorf("the caller got %q", r.body)
+	}
+}

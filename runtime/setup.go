@@ -169,8 +169,12 @@ func (in *instance) exportResponse(v goja.Value) (*response, error) {
 		switch body := b.Export().(type) {
 		case []byte: // a Uint8Array, exported without a copy
 			res.body = body
-		case string: // a body the script gave as a string, encoded here as TextEncoder would
-			res.body = []byte(body)
+		case string: // a body the script gave as a string, encoded by Export as TextEncoder would
+			if body == "" {
+				res.body = []byte{}
+			} else {
+				res.text = body
+			}
 		default:
 			return nil, fmt.Errorf("runtime: response body is %T", body)
 		}

@@ -34,7 +34,8 @@ type response struct {
 	status     int
 	statusText string // the script's own; HTTP/1.1 writes the standard one, in-process callers see this
 	headers    [][2]string
-	body       []byte
+	body       []byte // a whole body, or nil
+	text       string // or a whole non-empty body the script gave as a string, written without a copy
 	stream     io.ReadCloser
 	script     *scriptStream
 }
@@ -278,11 +279,15 @@ func (w *Worker) serve(rw http.ResponseWriter, r *http.Request) error {
 	}
 	body := res.reader()
 	if body == nil {
-		if h.Get("Content-Length") == "" && res.body != nil {
-			h.Set("Content-Length", strconv.Itoa(len(res.body)))
+		if h.Get("Content-Length") == "" && (res.body != nil || res.text != "") {
+			h.Set("Content-Length", strconv.Itoa(len(res.body)+len(res.text)))
 		}
 		rw.WriteHeader(res.status)
-		rw.Write(res.body)
+		if res.text != "" {
+			io.WriteString(rw, res.text)
+		} else {
+			rw.Write(res.body)
+		}
 		return nil
 	}
 	defer body.Close()
@@ -411,8 +416,12 @@ func (res *response) httpResponse(r *http.Request) *http.Response {
 	if text == "" {
 		text = http.StatusText(res.status)
 	}
+	whole := res.body
+	if res.text != "" {
+		whole = []byte(res.text) // the caller's script may write to the bytes it gets
+	}
 	out := &http.Response{StatusCode: res.status, Status: strconv.Itoa(res.status) + " " + text, Header: h,
-		Body: &wholeBody{Reader: bytes.NewReader(res.body), bytes: res.body}, ContentLength: int64(len(res.body)), Request: r}
+		Body: &wholeBody{Reader: bytes.NewReader(whole), bytes: whole}, ContentLength: int64(len(whole)), Request: r}
 	if body := res.reader(); body != nil {
 		out.Body, out.ContentLength = body, -1
 	}
