@@ -257,7 +257,10 @@ func (in *instance) await(gen uint64, p *goja.Promise, wall time.Duration) (goja
 				in.broken = true
 				return nil, errWallLimit
 			case <-in.ctx.Done():
-				in.broken = true
+				// The client went away. The runtime stays healthy: ending the request stops its
+				// timers and drops its callbacks, as when a response leaves work behind, so the
+				// abandoned handler never resumes, as in workerd. Starting afresh cost a whole bundle's
+				// start-up for every request a closing client left in flight.
 				return nil, in.ctx.Err()
 			}
 			continue

@@ -629,3 +629,35 @@ func TestServiceBindingCallsOverlap(t *testing.T) {
 		t.Fatalf("got %d %q\n%s", r.status, r.body, e.logs.text())
 	}
 }
+
+// A request its client abandons ends like any other: its runtime goes back to the pool with its
+// module state, and the abandoned handler never resumes, in that request or the next.
+func TestAbandonedRequestKeepsItsRuntime(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "abandoned", `let served = 0, resumed = 0;
+export default { async fetch(req) {
+  served++;
+  if (new URL(req.url).pathname === "/slow") {
+    await new Promise((r) => setTimeout(r, 100));
+    resumed++;
+  }
+  return new Response(served + " served, " + resumed + " resumed");
+} }`, nil)
+	if r := get(w, "http://x/"); r.body != "1 served, 0 resumed" {
+		t.Fatalf("first request: %q", r.body)
+	}
+	ctx, leave := context.WithCancel(t.Context())
+	time.AfterFunc(20*time.Millisecond, leave)
+	rec := httptest.NewRecorder()
+	w.ServeHTTP(rec, httptest.NewRequest("GET", "http://x/slow", nil).WithContext(ctx))
+	if rec.Code != statusClientClosed || strings.Contains(e.logs.text(), "exception") {
+		t.Fatalf("the abandoned request: %d, logs %s", rec.Code, e.logs.text())
+	}
+	if n := w.Runtimes(); n != 1 {
+		t.Fatalf("after the client left, the worker holds %d runtimes, want its 1 back in the pool", n)
+	}
+	time.Sleep(150 * time.Millisecond) // past the abandoned handler's timer
+	if r := get(w, "http://x/"); r.body != "3 served, 0 resumed" {
+		t.Fatalf("after the client left: %q (a fresh runtime would say 1 served)", r.body)
+	}
+}

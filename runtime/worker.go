@@ -326,6 +326,10 @@ func (w *Worker) serve(rw http.ResponseWriter, r *http.Request) error {
 var streamBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4*bodyChunk); return &b }}
 
 // fail answers a request whose handler failed, logging why; the client sees no stack.
+// statusClientClosed is the status request logs give a request whose client left before its answer
+// (nginx's 499).
+const statusClientClosed = 499
+
 func (w *Worker) fail(rw http.ResponseWriter, err error) {
 	id := requestID()
 	status, msg := http.StatusInternalServerError, "Worker threw exception"
@@ -338,6 +342,9 @@ func (w *Worker) fail(rw http.ResponseWriter, err error) {
 		status, msg = http.StatusServiceUnavailable, "Worker exceeded CPU time limit"
 	case errors.Is(err, errWallLimit), errors.Is(err, errNeverResolve):
 		status, msg = http.StatusInternalServerError, err.Error()
+	case errors.Is(err, context.Canceled): // the client went away: not the script's fault
+		rw.WriteHeader(statusClientClosed) // for the request log; nobody reads the answer
+		return
 	}
 	w.logException(fmt.Errorf("%w (request %s)", err, id))
 	rw.Header().Set("Content-Type", "text/plain;charset=UTF-8")
