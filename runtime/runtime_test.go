@@ -661,3 +661,24 @@ export default { async fetch(req) {
 		t.Fatalf("after the client left: %q (a fresh runtime would say 1 served)", r.body)
 	}
 }
+
+// ctx.waitUntil work outlives a client that leaves, as in Workers: it runs to its end, and only then
+// is the rest of the abandoned request dropped.
+func TestWaitUntilOutlivesTheClient(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "waits", `const done = [];
+export default { async fetch(req, env, ctx) {
+  if (new URL(req.url).pathname === "/done") return new Response(done.join(","));
+  ctx.waitUntil(new Promise((r) => setTimeout(r, 50)).then(() => done.push("waited")));
+  await new Promise((r) => setTimeout(r, 100));
+  done.push("resumed");
+  return new Response("late");
+} }`, nil)
+	ctx, leave := context.WithCancel(t.Context())
+	time.AfterFunc(20*time.Millisecond, leave)
+	w.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "http://x/", nil).WithContext(ctx))
+	time.Sleep(200 * time.Millisecond)
+	if r := get(w, "http://x/done"); r.body != "waited" {
+		t.Fatalf("after the client left: %q, want the waitUntil work done and nothing else", r.body)
+	}
+}

@@ -115,6 +115,13 @@ func (t *fetchTurn) finish() (*response, error) {
 		out, err = in.exportResponse(v)
 	}
 	if err != nil {
+		if errors.Is(err, context.Canceled) && in.waiting {
+			// The client left, but the script asked for time to finish work (ctx.waitUntil): as in
+			// Workers, that work goes on until it settles, within the wall limit.
+			t.w.release(in, t.gen)
+			t.stop()
+			return nil, err
+		}
 		t.fail()
 		return nil, err
 	}
