@@ -166,7 +166,9 @@ func TestMemoryGuardDropsIdleRuntimesBeforeStoppingScripts(t *testing.T) {
 	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 	metrics.Read(sample)
 	e := newTestEngine()
-	e.Engine = NewEngine(EngineConfig{Logs: e.logs, Services: e.services, MemoryLimit: sample[0].Value.Uint64() + 160<<20})
+	// The limit sits halfway between the heavy runtimes' 120 MiB and the 220 they hold with the busy
+	// script's 100, so that what earlier tests leave behind does not decide the outcome.
+	e.Engine = NewEngine(EngineConfig{Logs: e.logs, Services: e.services, MemoryLimit: sample[0].Value.Uint64() + 170<<20})
 	// Each runtime of "heavy" keeps 40 MiB in its module state, made by its first request (a start-up
 	// has a fixed CPU budget, which the race detector's slowdown would exceed). Three requests overlap,
 	// so three runtimes serve them and are pooled.
@@ -180,9 +182,9 @@ export default { async fetch() {
 	if n := len(heavy.idle); n != 3 {
 		t.Fatalf("%d heavy runtimes pooled, want 3", n)
 	}
-	// A script that holds 60 MiB for a while: the heap is over the limit only with the idle runtimes.
+	// A script that holds 100 MiB for a while: the heap is over the limit only with the idle runtimes.
 	busy := e.load(t, "busy", `export default { fetch() {
-  const held = "y".repeat(1024).repeat(60 << 10);
+  const held = ["y", "z"].map((c) => c.repeat(1024).repeat(50 << 10)); // strings stop at 64 Mi
   const end = Date.now() + 300; let n = 0;
   while (Date.now() < end) n += [n].length;
   return new Response(held.length > 0 ? "finished" : "");
