@@ -162,13 +162,8 @@ func TestAllocationBombsFailTheirRequestOnly(t *testing.T) {
 // Idle runtimes are only a cache: when they are what holds the heap over the limit, the memory guard
 // drops them and lets the running script finish, instead of stopping it.
 func TestMemoryGuardDropsIdleRuntimesBeforeStoppingScripts(t *testing.T) {
-	goruntime.GC()
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(sample)
 	e := newTestEngine()
-	// The limit sits halfway between the heavy runtimes' 120 MiB and the 220 they hold with the busy
-	// script's 100, so that what earlier tests leave behind does not decide the outcome.
-	e.Engine = NewEngine(EngineConfig{Logs: e.logs, Services: e.services, MemoryLimit: sample[0].Value.Uint64() + 170<<20})
+	e.Engine = NewEngine(EngineConfig{Logs: e.logs, Services: e.services, MemoryLimit: 1 << 40}) // set below
 	// Each runtime of "heavy" keeps 40 MiB in its module state, made by its first request (a start-up
 	// has a fixed CPU budget, which the race detector's slowdown would exceed). Three requests overlap,
 	// so three runtimes serve them and are pooled.
@@ -182,7 +177,11 @@ export default { async fetch() {
 	if n := len(heavy.idle); n != 3 {
 		t.Fatalf("%d heavy runtimes pooled, want 3", n)
 	}
-	// A script that holds 100 MiB for a while: the heap is over the limit only with the idle runtimes.
+	// The limit goes 50 MiB above the heap as it is now, idle runtimes included, so what earlier tests
+	// leave behind cannot decide the outcome: measured at the start, it failed now and then in CI.
+	setLimitAboveHeap(t, e.Engine, 50<<20)
+	// A script that holds 100 MiB for a while: the heap is over the limit only with the idle runtimes
+	// (120 MiB).
 	busy := e.load(t, "busy", `export default { fetch() {
   const held = ["y", "z"].map((c) => c.repeat(1024).repeat(50 << 10)); // strings stop at 64 Mi
   const end = Date.now() + 300; let n = 0;
@@ -284,5 +283,26 @@ func TestDeeplyNestedJSONIsRefused(t *testing.T) {
 	r := get(w, "http://deep/")
 	if r.body != `["RangeError","RangeError","RangeError"]` {
 		t.Fatalf("got %d %s after %s\n%s", r.status, r.body, time.Since(start), e.logs.text())
+	}
+}
+
+// setLimitAboveHeap sets the memory guard's limit to the live heap plus above, once its watcher has
+// stopped: no run reads the limit then, and the next watcher starts after the write.
+func setLimitAboveHeap(t *testing.T, e *Engine, above uint64) {
+	t.Helper()
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		e.memory.mu.Lock()
+		if !e.memory.watching {
+			goruntime.GC()
+			metrics.Read(sample)
+			e.memory.limit = sample[0].Value.Uint64() + above
+			e.memory.mu.Unlock()
+			return
+		}
+		e.memory.mu.Unlock()
+		if time.Now().After(deadline) {
+			t.Fatal("the memory guard's watcher did not stop")
+		}
 	}
 }
