@@ -332,11 +332,11 @@ func (w *Worker) serve(rw http.ResponseWriter, r *http.Request) error {
 // streamBuffers hold a streamed response's chunks until they are written.
 var streamBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4*bodyChunk); return &b }}
 
-// fail answers a request whose handler failed, logging why; the client sees no stack.
 // statusClientClosed is the status request logs give a request whose client left before its answer
 // (nginx's 499).
 const statusClientClosed = 499
 
+// fail answers a request whose handler failed, logging why; the client sees no stack.
 func (w *Worker) fail(rw http.ResponseWriter, err error) {
 	id := requestID()
 	status, msg := http.StatusInternalServerError, "Worker threw exception"
