@@ -115,21 +115,14 @@ func (w *Worker) Warm(ctx context.Context, n int) (int, error) {
 
 // shrink drops idle runtimes beyond the most that were busy at once since the last shrink; with no
 // traffic in between, the worker keeps only its compiled program.
-func (w *Worker) shrink() {
-	keep := int(w.peak.Swap(w.busy.Load()))
-	for len(w.idle) > keep {
-		select {
-		case <-w.idle:
-			w.budget.give()
-		default:
-			return
-		}
-	}
-}
+func (w *Worker) shrink() { w.trim(int(w.peak.Swap(w.busy.Load()))) }
 
 // drain drops every idle runtime.
-func (w *Worker) drain() {
-	for {
+func (w *Worker) drain() { w.trim(0) }
+
+// trim drops idle runtimes until at most keep are left, giving their room back to the budget.
+func (w *Worker) trim(keep int) {
+	for len(w.idle) > keep {
 		select {
 		case <-w.idle:
 			w.budget.give()
