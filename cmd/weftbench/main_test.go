@@ -35,6 +35,16 @@ func TestBenchmarkRunsEveryScenarioOnWeft(t *testing.T) {
 		if len(s.Rounds) != 2 || s.Weft.RPS != min(s.Rounds[0].Weft.RPS, s.Rounds[1].Weft.RPS) {
 			t.Errorf("%s: the lower of 2 rounds is not reported: %+v", s.Name, s.Rounds)
 		}
+		for i, rd := range s.Rounds {
+			if want := map[string]int{"hello": len(floorPaths)}[s.Name]; len(rd.Floor) != want {
+				t.Errorf("%s, round %d: %d floor measurements, want %d", s.Name, i+1, len(rd.Floor), want)
+			}
+			for _, f := range rd.Floor {
+				if f.Name == "" || f.Requests == 0 || f.Errors != 0 || f.ServerCPUus <= 0 {
+					t.Errorf("%s, round %d, floor: %+v", s.Name, i+1, f)
+				}
+			}
+		}
 	}
 	if len(r.Cold) != 2 || r.Cold[0].FirstReqMs <= 0 || r.Cold[1].BundleKiB < 1000 {
 		t.Errorf("cold start: %+v", r.Cold)
@@ -46,7 +56,8 @@ func TestBenchmarkRunsEveryScenarioOnWeft(t *testing.T) {
 		t.Errorf("fleet: %+v", r.Fleet)
 	}
 	md, err := os.ReadFile(filepath.Join(out, "results.md"))
-	if err != nil || !strings.Contains(string(md), "| hello |") || !strings.Contains(string(md), "deploy-to-live") || !strings.Contains(string(md), "| a deploy a third of the way in |") {
+	if err != nil || !strings.Contains(string(md), "| hello |") || !strings.Contains(string(md), "deploy-to-live") || !strings.Contains(string(md), "| a deploy a third of the way in |") ||
+		!strings.Contains(string(md), "| net/http + one goja call |") {
 		t.Fatalf("results.md: %v\n%s", err, md)
 	}
 	if _, err := os.Stat(filepath.Join(out, "results.json")); err != nil {
@@ -74,11 +85,18 @@ func TestMedianRoundIsReported(t *testing.T) {
 			t.Errorf("%v rounds: median ratio %v, want %v", len(c.rounds), s.Ratio, c.want)
 		}
 	}
-	s := scenarioResult{Name: "hello", Rounds: []round{rd(180, 100, 0), rd(90, 100, 7), rd(210, 100, 0)}}
+	// The floor's rows come from the same median round, with their own range over the rounds.
+	withFloor := func(r round, rps float64, errs uint64) round {
+		r.Floor = []floorLoad{{Name: "net/http + one goja call", loadResult: loadResult{RPS: rps, Errors: errs, ErrorKinds: "y"}, Ratio: rps / r.Workerd.RPS}}
+		return r
+	}
+	s := scenarioResult{Name: "hello", Rounds: []round{withFloor(rd(90, 100, 7), 250, 3), withFloor(rd(180, 100, 0), 200, 0), withFloor(rd(210, 100, 0), 190, 0)}}
 	s.settle()
 	r := report{Rounds: 3, Scenarios: []scenarioResult{s}}
+	r.check()
 	md := r.markdown()
-	for _, want := range []string{"| hello | 180 |", "| 1.80× | 0.90–2.10× |", "hello on Weft, round 2: 7 errors"} {
+	for _, want := range []string{"| hello | 180 |", "| 1.80× | 0.90–2.10× |", "hello on Weft, round 1: 7 errors",
+		"| net/http + one goja call | 200 |", "| 2.00× | 1.90–2.50× |", "hello on net/http + one goja call, round 1: 3 errors", "with no Weft code: 2.00×"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("results.md lacks %q:\n%s", want, md)
 		}

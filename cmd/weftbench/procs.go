@@ -45,6 +45,18 @@ func freePort() (int, error) {
 	return 0, fmt.Errorf("no free port below %d", low)
 }
 
+// buildCommand compiles a command of this module into dir. Servers run as their own processes, so
+// their memory and CPU are measured apart from the load generator's.
+func buildCommand(dir, name, pkg string) (string, error) {
+	bin := filepath.Join(dir, name)
+	cmd := exec.Command("go", "build", "-o", bin, pkg)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("go build %s: %w", name, err)
+	}
+	return bin, nil
+}
+
 // start runs a server with its output in logDir/name.log.
 func start(name, logDir string, env []string, bin string, args ...string) (*server, error) {
 	f, err := os.Create(filepath.Join(logDir, name+".log"))

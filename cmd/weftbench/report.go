@@ -23,6 +23,7 @@ type round struct {
 	Weft    loadResult  `json:"weft"`
 	Workerd *loadResult `json:"workerd,omitempty"`
 	Ratio   float64     `json:"weft_to_workerd_rps,omitempty"`
+	Floor   []floorLoad `json:"floor,omitempty"` // hello only: the floor command's answers
 }
 
 // settle picks the median round: by the ratio when workerd ran, else by Weft's rate. With an even
@@ -45,13 +46,17 @@ func (r round) key() float64 {
 
 // ratioRange is the lowest and highest Weft/workerd ratio over the rounds.
 func (s *scenarioResult) ratioRange() (lo, hi float64) {
+	return s.rangeOf(func(r round) float64 { return r.Ratio })
+}
+
+// rangeOf is the lowest and highest of a figure over the rounds.
+func (s *scenarioResult) rangeOf(figure func(round) float64) (lo, hi float64) {
 	for i, r := range s.Rounds {
-		if i == 0 || r.Ratio < lo {
-			lo = r.Ratio
+		v := figure(r)
+		if i == 0 || v < lo {
+			lo = v
 		}
-		if r.Ratio > hi {
-			hi = r.Ratio
-		}
+		hi = max(hi, v)
 	}
 	return lo, hi
 }
@@ -90,7 +95,7 @@ func (r *report) check() {
 	add := func(what, got string, met bool) { r.Targets = append(r.Targets, target{what, got, met}) }
 	hello, chain, jsonAPI := r.scenario("hello"), r.scenario("chain"), r.scenario("json")
 	if hello != nil && hello.Workerd != nil {
-		add("hello world ≥ 2.0× workerd req/s, p99 no worse", fmt.Sprintf("%.2f×, p99 %.2f vs %.2f ms", hello.Ratio, hello.Weft.P99Ms, hello.Workerd.P99Ms),
+		add("hello world ≥ 2.0× workerd req/s, p99 no worse", fmt.Sprintf("%.2f×, p99 %.2f vs %.2f ms%s", hello.Ratio, hello.Weft.P99Ms, hello.Workerd.P99Ms, floorNote(hello)),
 			hello.Ratio >= 2 && hello.Weft.P99Ms <= hello.Workerd.P99Ms)
 	}
 	if hello != nil && chain != nil && hello.Weft.RPS > 0 {
@@ -117,7 +122,7 @@ func (r *report) check() {
 
 func (r *report) markdown() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Machine: %s. Load from wrk, %d connections, %gs measured after %gs warm-up. Each scenario ran %d round(s), Weft and workerd back to back, the first to go alternating between rounds; the row is the round with the median ratio, and the last column the range over all rounds. CPU µs/req is the server's CPU time (user and system) per answered request.\n\n",
+	fmt.Fprintf(&b, "Machine: %s. Load from wrk, %d connections, %gs measured after %gs warm-up. Each scenario ran %d round(s), the servers back to back, each round starting with the next server in turn; the row is the round with the median ratio, and the last column the range over all rounds. CPU µs/req is the server's CPU time (user and system) per answered request.\n\n",
 		r.Machine, r.Connections, r.DurationS, r.WarmupS, r.Rounds)
 	b.WriteString("| scenario | Weft req/s | p50 ms | p99 ms | errors | CPU µs/req | peak RSS MiB | workerd req/s | p50 ms | p99 ms | errors | CPU µs/req | peak RSS MiB | Weft/workerd | over the rounds |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
@@ -131,6 +136,7 @@ func (r *report) markdown() string {
 			b.WriteString(" – | – | – | – | – | – | – | – |\n")
 		}
 	}
+	b.WriteString(floorTable(r.scenario("hello")))
 	if len(r.Cold) > 0 {
 		b.WriteString("\n| Weft alone | upload (API call) ms | first request ms | deploy-to-live ms |\n|---|---:|---:|---:|\n")
 		for _, c := range r.Cold {
@@ -177,6 +183,9 @@ func (r *report) runErrors() string {
 		for i, rd := range s.Rounds {
 			note(fmt.Sprintf("%s on Weft, round %d", s.Name, i+1), &rd.Weft)
 			note(fmt.Sprintf("%s on workerd, round %d", s.Name, i+1), rd.Workerd)
+			for _, f := range rd.Floor {
+				note(fmt.Sprintf("%s on %s, round %d", s.Name, f.Name, i+1), &f.loadResult)
+			}
 		}
 	}
 	if d := r.Redeploy; d != nil {

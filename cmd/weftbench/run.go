@@ -25,7 +25,7 @@ func run(ctx context.Context, o options) (*report, error) {
 	}
 	r := &report{Machine: machine(), Connections: o.connections, Rounds: o.rounds, DurationS: o.duration.Seconds(), WarmupS: o.warmup.Seconds()}
 
-	bin, err := buildWeft(work)
+	bin, err := buildCommand(work, "weft", "github.com/weft-dev/weft/cmd/weft")
 	if err != nil {
 		return nil, err
 	}
@@ -47,8 +47,15 @@ func run(ctx context.Context, o options) (*report, error) {
 		defer func() { wd.stop() }() // nil once stopped below
 		r.Workerd = workerdVersion
 	}
+	var floor *floorServer
+	if o.floor {
+		if floor, err = startFloor(ctx, work); err != nil {
+			return nil, err
+		}
+		defer func() { floor.stop() }()
+	}
 	for _, s := range scs {
-		res, err := measureScenario(ctx, s, weft, wd, ports[s.name], o)
+		res, err := measureScenario(ctx, s, weft, wd, floor, ports[s.name], o)
 		if err != nil {
 			return nil, err
 		}
@@ -56,6 +63,8 @@ func run(ctx context.Context, o options) (*report, error) {
 	}
 	wd.stop()
 	wd = nil
+	floor.stop()
+	floor = nil
 
 	if o.coldRounds > 0 {
 		for _, size := range []int{1 << 10, 1 << 20} {
@@ -92,9 +101,10 @@ func run(ctx context.Context, o options) (*report, error) {
 	return r, r.write(o.out)
 }
 
-// measureScenario checks both servers' answers, then measures them back to back, o.rounds times.
-// The server that goes first alternates, so drift in the host's load falls on both alike.
-func measureScenario(ctx context.Context, s scenario, weft *weftServer, wd *server, wdPort int, o options) (scenarioResult, error) {
+// measureScenario checks the servers' answers, then measures them back to back, o.rounds times:
+// Weft, workerd and, for hello, the floor. Each round starts one later in that order than the last,
+// so drift in the host's load falls on all of them alike.
+func measureScenario(ctx context.Context, s scenario, weft *weftServer, wd *server, floor *floorServer, wdPort int, o options) (scenarioResult, error) {
 	res := scenarioResult{Name: s.name}
 	weftURL, header := weft.target(s.entry(), "production", s.path)
 	if err := checkAnswer(ctx, s, "Weft", weftURL, header); err != nil {
@@ -109,33 +119,35 @@ func measureScenario(ctx context.Context, s scenario, weft *weftServer, wd *serv
 	for i := range o.rounds {
 		fmt.Fprintf(os.Stderr, "scenario %s, round %d of %d:", s.name, i+1, o.rounds)
 		var rd round
-		onWeft := func() (err error) {
+		runs := []func() error{func() (err error) {
 			fmt.Fprint(os.Stderr, " Weft")
 			rd.Weft, err = measure(weft.server, weftURL, header, o)
 			return err
+		}}
+		if wd != nil {
+			runs = append(runs, func() error {
+				fmt.Fprint(os.Stderr, " workerd")
+				k, err := measure(wd, wdURL, nil, o)
+				rd.Workerd = &k
+				return err
+			})
 		}
-		onWorkerd := func() error {
-			if wd == nil {
-				return nil
+		more, err := floorRuns(ctx, floor, s, &rd, o)
+		if err != nil {
+			return res, err
+		}
+		runs = append(runs, more...)
+		for j := range runs {
+			if err := runs[(i+j)%len(runs)](); err != nil {
+				return res, err
 			}
-			fmt.Fprint(os.Stderr, " workerd")
-			k, err := measure(wd, wdURL, nil, o)
-			rd.Workerd = &k
-			return err
-		}
-		first, second := onWeft, onWorkerd
-		if i%2 == 1 {
-			first, second = onWorkerd, onWeft
-		}
-		if err := first(); err != nil {
-			return res, err
-		}
-		if err := second(); err != nil {
-			return res, err
 		}
 		fmt.Fprintln(os.Stderr)
 		if rd.Workerd != nil && rd.Workerd.RPS > 0 {
 			rd.Ratio = rd.Weft.RPS / rd.Workerd.RPS
+			for k := range rd.Floor {
+				rd.Floor[k].Ratio = rd.Floor[k].RPS / rd.Workerd.RPS
+			}
 		}
 		res.Rounds = append(res.Rounds, rd)
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 
@@ -20,18 +19,6 @@ type weftServer struct {
 	*server
 	api     *client.Client
 	gateway string // http://127.0.0.1:PORT
-}
-
-// buildWeft compiles cmd/weft into dir: the server runs as its own process, so its memory and CPU
-// are measured apart from the load generator's.
-func buildWeft(dir string) (string, error) {
-	bin := filepath.Join(dir, "weft")
-	cmd := exec.Command("go", "build", "-o", bin, "github.com/weft-dev/weft/cmd/weft")
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("go build weft: %w", err)
-	}
-	return bin, nil
 }
 
 func startWeft(ctx context.Context, bin, work string) (*weftServer, error) {
