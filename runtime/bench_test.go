@@ -65,6 +65,69 @@ func BenchmarkGojaJSONFloor(b *testing.B) {
 	}
 }
 
+// BenchmarkGojaChainFloor is the chain scenario's JavaScript in bare goja runtimes, with none of
+// Weft's code: each hop's async fetch hands a request object to a Go function that runs the next
+// runtime's fetch and settles a promise with its response object. "hello" is the last hop alone and
+// "chain3" the four runtimes; what chain3 costs beyond hello is the least three hops cost on goja.
+func BenchmarkGojaChainFloor(b *testing.B) {
+	// hop is a runtime's fetch run to its settled answer, as a Go function of the request's fields.
+	type hop func(method, url string) (status int64, body string)
+	newHop := func(next hop) hop {
+		vm := goja.New()
+		src := `(async function fetch(request) { return { status: 200, body: "end" } })`
+		if next != nil {
+			src = `(async function fetch(request) { return next({ method: request.method, url: request.url }) })`
+			vm.Set("next", func(c goja.FunctionCall) goja.Value {
+				req := c.Argument(0).ToObject(vm)
+				status, body := next(req.Get("method").String(), req.Get("url").String())
+				res := vm.NewObject()
+				res.Set("status", status)
+				res.Set("body", body)
+				p, resolve, _ := vm.NewPromise()
+				resolve(res)
+				return vm.ToValue(p)
+			})
+		}
+		v, err := vm.RunString(src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		fetch, _ := goja.AssertFunction(v)
+		return func(method, url string) (int64, string) {
+			req := vm.NewObject()
+			req.Set("method", method)
+			req.Set("url", url)
+			v, err := fetch(goja.Undefined(), req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			p := v.Export().(*goja.Promise)
+			if p.State() != goja.PromiseStateFulfilled {
+				b.Fatal("the answer did not settle in its turn")
+			}
+			res := p.Result().ToObject(vm)
+			return res.Get("status").ToInteger(), res.Get("body").String()
+		}
+	}
+	for _, c := range []struct {
+		name string
+		hops int
+	}{{"hello", 0}, {"chain3", 3}} {
+		b.Run(c.name, func(b *testing.B) {
+			entry := newHop(nil)
+			for range c.hops {
+				entry = newHop(entry)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if status, body := entry("GET", "http://a/"); status != 200 || body != "end" {
+					b.Fatal(status, body)
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkHelloAsync is hello world from an async handler, the usual shape of a fetch handler.
 func BenchmarkHelloAsync(b *testing.B) {
 	e := newTestEngine()

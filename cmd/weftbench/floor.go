@@ -4,17 +4,25 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 )
 
-// The floor under hello: the floor command (./floor) answers the hello scenario's bytes with Go's
-// net/http and no Weft code, from Go alone and through one call into goja. Measured in the same
-// rounds as Weft and workerd, it shows how much of the hello target the stack the project requires
-// leaves within reach on this machine, whatever Weft's own code does.
+// The floor under hello and the chain: the floor command (./floor) serves those scenarios' answers
+// with Go's net/http and goja and no Weft code. Measured in the same rounds as Weft and workerd, it
+// shows how much of the targets the stack the project requires leaves within reach on this machine,
+// whatever Weft's own code does.
 
-// floorPaths are the floor's two answers, in the order the report lists them.
-var floorPaths = []struct{ name, path string }{
-	{"net/http alone", "/go"},
-	{"net/http + one goja call", "/goja"},
+const (
+	floorGoja      = "net/http + one goja call"
+	floorGojaChain = "net/http + four goja runtimes"
+)
+
+type floorPath struct{ name, path string }
+
+// floorPaths are the floor's answers for each scenario, in the order the report lists them.
+var floorPaths = map[string][]floorPath{
+	"hello": {{"net/http alone", "/go"}, {floorGoja, "/goja"}},
+	"chain": {{floorGojaChain, "/goja-chain"}},
 }
 
 // floorServer is a running floor command.
@@ -38,7 +46,7 @@ func startFloor(ctx context.Context, work string) (*floorServer, error) {
 		return nil, err
 	}
 	f := &floorServer{server: srv, base: "http://" + addr}
-	if err := waitHTTP(ctx, f.base+"/go", nil); err != nil {
+	if err := waitHTTP(ctx, f.base+floorPaths["hello"][0].path, nil); err != nil {
 		srv.stop()
 		return nil, err
 	}
@@ -58,14 +66,15 @@ type floorLoad struct {
 	Ratio float64 `json:"to_workerd_rps,omitempty"`
 }
 
-// floorRuns are the floor's measurements for one round, each storing its result in rd.
+// floorRuns are the floor's measurements of a scenario for one round, each storing its result in rd.
 func floorRuns(ctx context.Context, f *floorServer, s scenario, rd *round, o options) ([]func() error, error) {
-	if f == nil || s.name != "hello" {
+	paths := floorPaths[s.name]
+	if f == nil || len(paths) == 0 {
 		return nil, nil
 	}
-	rd.Floor = make([]floorLoad, len(floorPaths))
+	rd.Floor = make([]floorLoad, len(paths))
 	var runs []func() error
-	for i, p := range floorPaths {
+	for i, p := range paths {
 		url := f.base + p.path
 		if err := checkAnswer(ctx, s, "the floor", url, nil); err != nil {
 			return nil, err
@@ -80,38 +89,60 @@ func floorRuns(ctx context.Context, f *floorServer, s scenario, rd *round, o opt
 	return runs, nil
 }
 
-// floorTable is the report's table of the floor in the median round of hello, beside Weft.
-func floorTable(s *scenarioResult) string {
-	if s == nil || len(s.Floor) == 0 {
+// floorTable is the report's table of the floor beside Weft, in each scenario's median round.
+func (r *report) floorTable() string {
+	var rows strings.Builder
+	for _, s := range r.Scenarios {
+		if len(s.Floor) == 0 {
+			continue
+		}
+		row := func(name string, l loadResult, ratio float64, all func(round) float64) {
+			fmt.Fprintf(&rows, "| %s | %s | %.0f | %.2f | %.0f |", s.Name, name, l.RPS, l.P99Ms, l.ServerCPUus)
+			if s.Workerd == nil {
+				rows.WriteString(" – | – |\n")
+				return
+			}
+			lo, hi := s.rangeOf(all)
+			fmt.Fprintf(&rows, " %.2f× | %.2f–%.2f× |\n", ratio, lo, hi)
+		}
+		row("Weft", s.Weft, s.Ratio, func(r round) float64 { return r.Ratio })
+		for i, f := range s.Floor {
+			row(f.Name, f.loadResult, f.Ratio, func(r round) float64 {
+				if i < len(r.Floor) {
+					return r.Floor[i].Ratio
+				}
+				return 0
+			})
+		}
+	}
+	if rows.Len() == 0 {
 		return ""
 	}
-	out := "\nThe floor under hello: Go's net/http serving the same bytes with no Weft code, from Go alone and through one call into goja that builds a response object (the `floor` command), measured in the same rounds:\n\n" +
-		"| server | req/s | p99 ms | CPU µs/req | ×workerd | over the rounds |\n|---|---:|---:|---:|---:|---:|\n"
-	row := func(name string, l loadResult, ratio float64, all func(round) float64) string {
-		line := fmt.Sprintf("| %s | %.0f | %.2f | %.0f |", name, l.RPS, l.P99Ms, l.ServerCPUus)
-		if s.Workerd == nil {
-			return line + " – | – |\n"
-		}
-		lo, hi := s.rangeOf(all)
-		return line + fmt.Sprintf(" %.2f× | %.2f–%.2f× |\n", ratio, lo, hi)
-	}
-	out += row("Weft", s.Weft, s.Ratio, func(r round) float64 { return r.Ratio })
-	for i, f := range s.Floor {
-		out += row(f.Name, f.loadResult, f.Ratio, func(r round) float64 {
-			if i < len(r.Floor) {
-				return r.Floor[i].Ratio
-			}
-			return 0
-		})
-	}
-	return out
+	return "\nThe floor: the same answers from Go's net/http with no Weft code, from Go alone and through goja runtimes that build request and response objects and, for the chain, pass the request on through promises as the scenario's script does (the `floor` command), measured in the same rounds:\n\n" +
+		"| scenario | server | req/s | p99 ms | CPU µs/req | ×workerd | over the rounds |\n|---|---|---:|---:|---:|---:|---:|\n" + rows.String()
 }
 
-// floorNote is what the hello target adds about the floor: the best a goja-based server did.
-func floorNote(s *scenarioResult) string {
-	if s == nil || len(s.Floor) == 0 || s.Workerd == nil {
-		return ""
+// floorRPS is the median round's rate of a scenario's floor answer, or 0.
+func (r *report) floorRPS(scenario, name string) float64 {
+	if s := r.scenario(scenario); s != nil {
+		for _, f := range s.Floor {
+			if f.Name == name {
+				return f.RPS
+			}
+		}
 	}
-	f := s.Floor[len(s.Floor)-1]
-	return fmt.Sprintf("; %s, with no Weft code: %.2f×", f.Name, f.Ratio)
+	return 0
+}
+
+// floorNotes are what the hello and chain targets add about the floor: what goja alone did.
+func (r *report) floorNotes() (hello, chain string) {
+	if s := r.scenario("hello"); s != nil && s.Workerd != nil && s.Workerd.RPS > 0 {
+		if rps := r.floorRPS("hello", floorGoja); rps > 0 {
+			hello = fmt.Sprintf("; %s, with no Weft code: %.2f×", floorGoja, rps/s.Workerd.RPS)
+		}
+	}
+	if h, c := r.floorRPS("hello", floorGoja), r.floorRPS("chain", floorGojaChain); h > 0 && c > 0 {
+		chain = fmt.Sprintf("; the goja floor: %.2f× its own", c/h)
+	}
+	return hello, chain
 }

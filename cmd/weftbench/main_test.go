@@ -36,7 +36,7 @@ func TestBenchmarkRunsEveryScenarioOnWeft(t *testing.T) {
 			t.Errorf("%s: the lower of 2 rounds is not reported: %+v", s.Name, s.Rounds)
 		}
 		for i, rd := range s.Rounds {
-			if want := map[string]int{"hello": len(floorPaths)}[s.Name]; len(rd.Floor) != want {
+			if want := len(floorPaths[s.Name]); len(rd.Floor) != want {
 				t.Errorf("%s, round %d: %d floor measurements, want %d", s.Name, i+1, len(rd.Floor), want)
 			}
 			for _, f := range rd.Floor {
@@ -87,16 +87,20 @@ func TestMedianRoundIsReported(t *testing.T) {
 	}
 	// The floor's rows come from the same median round, with their own range over the rounds.
 	withFloor := func(r round, rps float64, errs uint64) round {
-		r.Floor = []floorLoad{{Name: "net/http + one goja call", loadResult: loadResult{RPS: rps, Errors: errs, ErrorKinds: "y"}, Ratio: rps / r.Workerd.RPS}}
+		r.Floor = []floorLoad{{Name: floorGoja, loadResult: loadResult{RPS: rps, Errors: errs, ErrorKinds: "y"}, Ratio: rps / r.Workerd.RPS}}
 		return r
 	}
 	s := scenarioResult{Name: "hello", Rounds: []round{withFloor(rd(90, 100, 7), 250, 3), withFloor(rd(180, 100, 0), 200, 0), withFloor(rd(210, 100, 0), 190, 0)}}
 	s.settle()
-	r := report{Rounds: 3, Scenarios: []scenarioResult{s}}
+	chain := scenarioResult{Name: "chain", Rounds: []round{rd(50, 100, 0)}}
+	chain.Rounds[0].Floor = []floorLoad{{Name: floorGojaChain, loadResult: loadResult{RPS: 100}, Ratio: 1}}
+	chain.settle()
+	r := report{Rounds: 3, Scenarios: []scenarioResult{s, chain}}
 	r.check()
 	md := r.markdown()
 	for _, want := range []string{"| hello | 180 |", "| 1.80× | 0.90–2.10× |", "hello on Weft, round 1: 7 errors",
-		"| net/http + one goja call | 200 |", "| 2.00× | 1.90–2.50× |", "hello on net/http + one goja call, round 1: 3 errors", "with no Weft code: 2.00×"} {
+		"| net/http + one goja call | 200 |", "| 2.00× | 1.90–2.50× |", "hello on net/http + one goja call, round 1: 3 errors", "with no Weft code: 2.00×",
+		"| chain | net/http + four goja runtimes | 100 |", "0.28× Weft's hello (workerd: 1.00× its own); the goja floor: 0.50× its own"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("results.md lacks %q:\n%s", want, md)
 		}

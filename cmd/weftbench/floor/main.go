@@ -1,7 +1,10 @@
-// Command floor is the floor under weftbench's hello scenario: Go's net/http answering "Hello
-// world!" with no Weft code. On /go the answer comes from Go; on /goja from one call per request
-// into a pooled goja runtime, whose handler gets a request object and builds a response object, the
-// least any goja-based Workers runtime does. Weft cannot serve hello faster than these do.
+// Command floor is the floor under weftbench's hello and chain scenarios: Go's net/http serving
+// their answers with no Weft code. On /go, "Hello world!" comes from Go. On /goja it comes from one
+// call per request into a pooled goja runtime, whose fetch gets a request object and builds a
+// response object: the least any goja-based Workers runtime does. On /goja-chain four runtimes
+// answer "end of chain" as the chain scenario's do: each one's async fetch passes the request to a
+// Go function that runs the next one's and settles a promise with its response. Weft cannot serve
+// either scenario faster than this does.
 //
 //	floor 127.0.0.1:PORT
 package main
@@ -10,86 +13,130 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"reflect"
+	"runtime/debug"
+	"strings"
 	"sync"
 
 	"github.com/dop251/goja"
 )
 
-const hello = "Hello world!"
-
-// handlerSrc is the whole script: a Response that holds a body and a status, and a fetch handler.
-const handlerSrc = `(function () {
+// answerSrc answers with a Response holding BODY, as the hello scenario's script does; the chain's
+// last hop does the same from an async fetch.
+const answerSrc = `(function () {
   class Response {
     constructor(body, init) { this.body = body; this.status = (init && init.status) || 200; }
   }
-  return function fetch(request) { return new Response("` + hello + `"); };
+  return ASYNC function fetch(request) { return new Response(BODY); };
 })()`
+
+// hopSrc passes the request on, as the chain scenario's script does with env.NEXT.fetch.
+const hopSrc = `(async function fetch(request) { return next({ method: request.method, url: request.url }); })`
 
 func main() {
 	if len(os.Args) != 2 {
 		fmt.Fprintln(os.Stderr, "usage: floor ADDR")
 		os.Exit(2)
 	}
-	handler, err := newHandler()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "floor:", err)
-		os.Exit(1)
+	if os.Getenv("GOGC") == "" {
+		// The collector gets the headroom weft serve's tuner gives itself (128 MiB above a live heap
+		// that here stays a few MiB), so the floor is not slowed by collections Weft does not make.
+		debug.SetGCPercent(-1)
+		debug.SetMemoryLimit(144 << 20)
 	}
-	if err := http.ListenAndServe(os.Args[1], handler); err != nil {
+	if err := http.ListenAndServe(os.Args[1], newHandler()); err != nil {
 		fmt.Fprintln(os.Stderr, "floor:", err)
 		os.Exit(1)
 	}
 }
 
-func newHandler() (http.Handler, error) {
-	prog, err := goja.Compile("floor.js", handlerSrc, true)
-	if err != nil {
-		return nil, err
-	}
-	// A runtime serves one request at a time; the pool keeps about one per busy connection.
-	runtimes := sync.Pool{New: func() any {
-		vm := goja.New()
-		v, err := vm.RunProgram(prog)
-		if err != nil {
-			panic(err)
+func newHandler() http.Handler {
+	// A pooled entry serves one request at a time; the pools keep about one per busy connection.
+	hello := sync.Pool{New: func() any { return newHop(false, "Hello world!", nil) }}
+	chain := sync.Pool{New: func() any {
+		h := newHop(true, "end of chain", nil)
+		for range 3 {
+			h = newHop(true, "", h)
 		}
-		fetch, _ := goja.AssertFunction(v)
-		return &runtime{vm, fetch}
+		return h
 	}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /go", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain;charset=UTF-8")
-		w.Write([]byte(hello))
+		w.Write([]byte("Hello world!"))
 	})
-	mux.HandleFunc("GET /goja", func(w http.ResponseWriter, r *http.Request) {
-		rt := runtimes.Get().(*runtime)
-		defer runtimes.Put(rt)
-		status, body, err := rt.serve(r)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
+	serve := func(pool *sync.Pool) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			h := pool.Get().(*hop)
+			defer pool.Put(h)
+			status, body, err := h.fetch(r.Method, "http://"+r.Host+r.URL.RequestURI())
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+			w.Header().Set("Content-Type", "text/plain;charset=UTF-8")
+			w.WriteHeader(int(status))
+			w.Write([]byte(body))
 		}
-		w.Header().Set("Content-Type", "text/plain;charset=UTF-8")
-		w.WriteHeader(status)
-		w.Write([]byte(body))
-	})
-	return mux, nil
+	}
+	mux.HandleFunc("GET /goja", serve(&hello))
+	mux.HandleFunc("GET /goja-chain", serve(&chain))
+	return mux
 }
 
-type runtime struct {
-	vm    *goja.Runtime
-	fetch goja.Callable
+// hop is one runtime's fetch: it answers with body, or passes the request to next.
+type hop struct {
+	vm      *goja.Runtime
+	handler goja.Callable
 }
 
-// serve passes the script the request's method and URL and reads back its response's status and body.
-func (rt *runtime) serve(r *http.Request) (int, string, error) {
-	req := rt.vm.NewObject()
-	req.Set("method", r.Method)
-	req.Set("url", "http://"+r.Host+r.URL.RequestURI())
-	v, err := rt.fetch(goja.Undefined(), req)
+func newHop(async bool, body string, next *hop) *hop {
+	h := &hop{vm: goja.New()}
+	src := hopSrc
+	if next == nil {
+		h.vm.Set("BODY", body)
+		src = strings.Replace(answerSrc, "ASYNC ", map[bool]string{true: "async ", false: ""}[async], 1)
+	} else {
+		h.vm.Set("next", func(c goja.FunctionCall) goja.Value {
+			req := c.Argument(0).ToObject(h.vm)
+			res := h.vm.NewObject()
+			p, resolve, reject := h.vm.NewPromise()
+			if status, body, err := next.fetch(req.Get("method").String(), req.Get("url").String()); err != nil {
+				reject(err)
+			} else {
+				res.Set("status", status)
+				res.Set("body", body)
+				resolve(res)
+			}
+			return h.vm.ToValue(p)
+		})
+	}
+	v, err := h.vm.RunString(src)
+	if err != nil {
+		panic(err) // the scripts above are fixed
+	}
+	h.handler, _ = goja.AssertFunction(v)
+	return h
+}
+
+var promiseType = reflect.TypeFor[*goja.Promise]()
+
+// fetch runs the handler with a request object and reads its settled response's status and body.
+func (h *hop) fetch(method, url string) (int64, string, error) {
+	req := h.vm.NewObject()
+	req.Set("method", method)
+	req.Set("url", url)
+	v, err := h.handler(goja.Undefined(), req)
 	if err != nil {
 		return 0, "", err
 	}
-	res := v.ToObject(rt.vm)
-	return int(res.Get("status").ToInteger()), res.Get("body").String(), nil
+	if o, ok := v.(*goja.Object); ok && o.ExportType() == promiseType { // Export would copy a plain object
+		p := o.Export().(*goja.Promise)
+		if p.State() != goja.PromiseStateFulfilled {
+			return 0, "", fmt.Errorf("fetch did not answer in its turn")
+		}
+		v = p.Result()
+	}
+	res := v.ToObject(h.vm)
+	return res.Get("status").ToInteger(), res.Get("body").String(), nil
 }
