@@ -3,6 +3,7 @@ package runtime
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"strconv"
 	"strings"
@@ -193,6 +194,21 @@ func BenchmarkBuild(b *testing.B) {
 	}
 	for i := 0; i < b.N; i++ {
 		if _, err := Build(mods, "src/index.ts"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkBuild1MiB bundles 1 MiB of code, the size weftbench's large deploys use.
+func BenchmarkBuild1MiB(b *testing.B) {
+	var src strings.Builder
+	for i := 0; src.Len() < 1<<20; i++ {
+		fmt.Fprintf(&src, "function f%d(a, b) { const o = { x: a + %d, y: [b, a] }; return o.x > 3 ? o.y.map((v) => v * 2) : `s${a}`; }\n", i, i)
+	}
+	src.WriteString("export default { fetch() { return new Response(String(f1(1, 2))) } }\n")
+	mods := []Module{{Name: "index.js", Content: src.String()}}
+	for b.Loop() {
+		if _, err := Build(mods, "index.js"); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -5,11 +5,11 @@ package runtime
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"path"
 	"path/filepath"
 	"strings"
+	"unicode"
 
 	"github.com/evanw/esbuild/pkg/api"
 )
@@ -146,10 +146,6 @@ func Build(modules []Module, main string) (*Bundle, error) {
 	if _, ok := files[main]; !ok {
 		return nil, &BuildErrors{{Message: fmt.Sprintf("main module %q is not among the uploaded modules", main)}}
 	}
-	format, err := detectFormat(files, main)
-	if err != nil {
-		return nil, err
-	}
 	res := api.Build(api.BuildOptions{
 		EntryPoints: []string{main}, Bundle: true, Write: false, Outfile: bundleFile,
 		Format: api.FormatIIFE, GlobalName: bundleGlobal, Target: gojaTarget, Platform: api.PlatformNeutral,
@@ -159,7 +155,7 @@ func Build(modules []Module, main string) (*Bundle, error) {
 	if len(res.Errors) > 0 {
 		return nil, buildErrors(res.Errors)
 	}
-	b := &Bundle{Format: format}
+	b := &Bundle{}
 	for _, f := range res.OutputFiles {
 		if strings.HasSuffix(f.Path, ".map") {
 			// Sources read "weft-module:src/x.ts"; stack traces should say "src/x.ts".
@@ -168,35 +164,51 @@ func Build(modules []Module, main string) (*Bundle, error) {
 			b.Code = string(f.Contents)
 		}
 	}
+	b.Format = formatOf(b.Code)
 	sum := sha256.Sum256([]byte(b.Code + "\x00" + b.SourceMap))
 	b.Hash = hex.EncodeToString(sum[:])
 	return b, nil
 }
 
-// detectFormat follows Wrangler: an entry with ES exports is a modules worker, otherwise service-worker.
-func detectFormat(files map[string]string, main string) (string, error) {
-	res := api.Build(api.BuildOptions{
-		EntryPoints: []string{main}, Bundle: true, Write: false, Outfile: bundleFile, Format: api.FormatESModule,
-		Target: api.ESNext, Platform: api.PlatformNeutral, Metafile: true,
-		Plugins: []api.Plugin{memoryPlugin(files)}, LogLevel: api.LogLevelSilent,
-	})
-	if len(res.Errors) > 0 {
-		return "", buildErrors(res.Errors)
+// formatOf reads a worker's format from its IIFE as Wrangler decides it: an entry with ES exports
+// is a modules worker, otherwise it is a service worker. esbuild ends the IIFE of an ES-module entry
+// with `return __toCommonJS(<exports>);` and fills that object with an `__export(<exports>, {…})`
+// right after creating it only when the entry exports a value: not for `export {}` nor TypeScript's
+// type-only exports, with which a service worker marks itself a module. A CommonJS entry ends with
+// `return require_<name>();`: its module.exports is an ES module's default export, as in Wrangler's
+// build. Reading the output this way saves a second esbuild pass over every upload.
+func formatOf(code string) string {
+	if i := strings.LastIndex(code, "\n//# sourceMappingURL="); i >= 0 {
+		code = code[:i+1]
 	}
-	var meta struct {
-		Outputs map[string]struct {
-			Exports []string `json:"exports"`
-		} `json:"outputs"`
+	body, ok := strings.CutSuffix(code, ";\n})();\n")
+	if !ok {
+		return "service-worker"
 	}
-	if err := json.Unmarshal([]byte(res.Metafile), &meta); err != nil {
-		return "", fmt.Errorf("runtime: read esbuild metafile: %w", err)
+	last := body[strings.LastIndexByte(body, '\n')+1:] // the IIFE's last statement, if one line
+	if name, ok := strings.CutPrefix(last, "  return require_"); ok && isIdent(strings.TrimSuffix(name, "()")) && strings.HasSuffix(name, "()") {
+		return "modules"
 	}
-	for _, o := range meta.Outputs {
-		if len(o.Exports) > 0 {
-			return "modules", nil
+	if name, ok := strings.CutPrefix(last, "  return __toCommonJS("); ok {
+		name, ok = strings.CutSuffix(name, ")")
+		if ok && isIdent(name) && strings.Contains(code, "\n  var "+name+" = {};\n  __export("+name+", {\n") {
+			return "modules"
 		}
 	}
-	return "service-worker", nil
+	return "service-worker"
+}
+
+// isIdent reports whether s is an identifier as esbuild names things: letters, digits, _ and $.
+func isIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if !(c == '_' || c == '$' || unicode.IsLetter(c) || unicode.IsDigit(c)) {
+			return false
+		}
+	}
+	return true
 }
 
 // BundleProject bundles a project on disk (the CLI side) into one ES module with an inline source map,
