@@ -105,19 +105,28 @@ func (n *natives) cacheNatives(set func(string, any)) {
 	})
 }
 
-// requestCF is request.cf as far as a self-hosted server knows it: the protocol, TLS and encoding of
-// the connection, plus the fields a trusted proxy passes in the headers named by CFHeaders.
-func (e *Engine) requestCF(r *http.Request) map[string]any {
-	cf := map[string]any{"colo": "WEFT", "httpProtocol": r.Proto, "clientAcceptEncoding": r.Header.Get("Accept-Encoding")}
+// requestCF is request.cf as far as a self-hosted server knows it, as JSON text: the protocol, TLS
+// and encoding of the connection, plus the fields a trusted proxy passes in the headers named by
+// CFHeaders. The script parses it only if it reads request.cf, which most never do.
+func (e *Engine) requestCF(r *http.Request) string {
+	b := make([]byte, 0, 96)
+	b = append(b, `{"colo":"WEFT","httpProtocol":`...)
+	b = appendQuoted(b, r.Proto)
+	b = append(b, `,"clientAcceptEncoding":`...)
+	b = appendQuoted(b, r.Header.Get("Accept-Encoding"))
 	if r.TLS != nil {
-		cf["tlsVersion"] = tlsVersionName(r.TLS.Version)
+		b = append(b, `,"tlsVersion":`...)
+		b = appendQuoted(b, tlsVersionName(r.TLS.Version))
 	}
 	for field, header := range e.cfg.CFHeaders {
 		if v := r.Header.Get(header); v != "" {
-			cf[field] = v
+			b = append(b, ',')
+			b = appendQuoted(b, field)
+			b = append(b, ':')
+			b = appendQuoted(b, v)
 		}
 	}
-	return cf
+	return string(append(b, '}'))
 }
 
 func tlsVersionName(v uint16) string {

@@ -354,8 +354,11 @@ func (e *jsonEncoder) close(c byte) {
 
 // quote writes s as a JSON string. goja hands over a string holding an unpaired surrogate with
 // U+FFFD in its place, so a string with U+FFFD is re-read by UTF-16 unit to escape those as \udxxx.
-func (e *jsonEncoder) quote(s string) {
-	e.buf = append(e.buf, '"')
+func (e *jsonEncoder) quote(s string) { e.buf = appendQuoted(e.buf, s) }
+
+// appendQuoted appends s as a JSON string.
+func appendQuoted(b []byte, s string) []byte {
+	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -363,23 +366,23 @@ func (e *jsonEncoder) quote(s string) {
 			i++
 			continue
 		}
-		e.buf = append(e.buf, s[start:i]...)
+		b = append(b, s[start:i]...)
 		switch {
 		case c == '"' || c == '\\':
-			e.buf = append(e.buf, '\\', c)
+			b = append(b, '\\', c)
 			i++
 		case c < 0x20:
-			e.buf = appendControl(e.buf, c)
+			b = appendControl(b, c)
 			i++
 		default:
 			_, n := utf8.DecodeRuneInString(s[i:])
-			e.buf = append(e.buf, s[i:i+n]...)
+			b = append(b, s[i:i+n]...)
 			i += n
 		}
 		start = i
 	}
-	e.buf = append(e.buf, s[start:]...)
-	e.buf = append(e.buf, '"')
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }
 
 func (e *jsonEncoder) throw(ctor, msg string) {

@@ -88,6 +88,21 @@ func TestRequestCF(t *testing.T) {
 	if r.body != `{"country":"NZ","proto":"HTTP/1.1","colo":"WEFT"}` {
 		t.Fatalf("got %s %s", r.body, e.logs.text())
 	}
+	// request.cf is an ordinary object, the same one on every read, with its fields in a fixed
+	// order; a script may replace it, and a Request made from this one carries it.
+	w = e.load(t, "cf2", `JSON.parse = () => "the script's own";
+export default { fetch(req) {
+  const first = JSON.stringify(req.cf), same = req.cf === req.cf, proto = Object.getPrototypeOf(req.cf) === Object.prototype;
+  req.cf.added = 1;
+  const copied = new Request(req).cf.added;
+  req.cf = { mine: true };
+  return Response.json({ first, same, proto, copied, replaced: req.cf.mine });
+} }`, nil)
+	r = do(w, "GET", "http://x/", "", map[string]string{"X-Geo-Country": `N"Z\`, "Accept-Encoding": "gzip"})
+	want := `{"first":"{\"colo\":\"WEFT\",\"httpProtocol\":\"HTTP/1.1\",\"clientAcceptEncoding\":\"gzip\",\"country\":\"N\\\"Z\\\\\"}","same":true,"proto":true,"copied":1,"replaced":true}`
+	if r.body != want {
+		t.Fatalf("got  %s\nwant %s\n%s", r.body, want, e.logs.text())
+	}
 }
 
 func TestStreamsPipesAndCompression(t *testing.T) {

@@ -77,6 +77,15 @@ function incomingBody(status, body, bodyHandle) {
 // headers, and those of the responses Go received, are read-only.
 const goRequestProto = Object.create(Request.prototype);
 protoDefaults(goRequestProto, { redirect: "manual", _goHeadersImmutable: true });
+// request.cf arrives as JSON text (_cf) and is parsed the first time the script reads it; reading
+// or assigning it makes it the request's own property, as on other requests.
+const parseJSON = JSON.parse; // the script may replace the global's
+const ownCF = (r, cf) => Object.defineProperty(r, "cf", { value: cf, writable: true, enumerable: true, configurable: true });
+Object.defineProperty(goRequestProto, "cf", {
+  get() { return ownCF(this, parseJSON(this._cf)).cf; },
+  set(cf) { ownCF(this, cf); },
+  configurable: true,
+});
 const goResponseProto = Object.create(Response.prototype);
 protoDefaults(goResponseProto, { _goHeadersImmutable: true });
 
@@ -154,7 +163,7 @@ function incomingRequest(method, url, headers, cf, body, bodyHandle) {
   r._goHeaders = headers;
   r.url = url;
   r.method = checkedMethod(method);
-  r.cf = cf;
+  r._cf = cf;
   if (bodyHandle !== undefined) r._body = nativeStream(bodyHandle);
   else if (body) r._body = new Uint8Array(body);
   return r;
