@@ -186,8 +186,10 @@ func formatOf(code string) string {
 		return "service-worker"
 	}
 	last := body[strings.LastIndexByte(body, '\n')+1:] // the IIFE's last statement, if one line
-	if name, ok := strings.CutPrefix(last, "  return require_"); ok && isIdent(strings.TrimSuffix(name, "()")) && strings.HasSuffix(name, "()") {
-		return "modules"
+	if name, ok := strings.CutPrefix(last, "  return require_"); ok {
+		if name, ok = strings.CutSuffix(name, "()"); ok && isIdent(name) {
+			return "modules"
+		}
 	}
 	if name, ok := strings.CutPrefix(last, "  return __toCommonJS("); ok {
 		name, ok = strings.CutSuffix(name, ")")

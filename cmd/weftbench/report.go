@@ -23,7 +23,7 @@ type round struct {
 	Weft    loadResult  `json:"weft"`
 	Workerd *loadResult `json:"workerd,omitempty"`
 	Ratio   float64     `json:"weft_to_workerd_rps,omitempty"`
-	Floor   []floorLoad `json:"floor,omitempty"` // hello only: the floor command's answers
+	Floor   []floorLoad `json:"floor,omitempty"` // hello and the chain: the floor command's answers
 }
 
 // settle picks the median round: by the ratio when workerd ran, else by Weft's rate. With an even

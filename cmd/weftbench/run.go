@@ -102,8 +102,8 @@ func run(ctx context.Context, o options) (*report, error) {
 }
 
 // measureScenario checks the servers' answers, then measures them back to back, o.rounds times:
-// Weft, workerd and, for hello, the floor. Each round starts one later in that order than the last,
-// so drift in the host's load falls on all of them alike.
+// Weft, workerd and, for hello and the chain, the floor. Each round starts one later in that order
+// than the last, so drift in the host's load falls on all of them alike.
 func measureScenario(ctx context.Context, s scenario, weft *weftServer, wd *server, floor *floorServer, wdPort int, o options) (scenarioResult, error) {
 	res := scenarioResult{Name: s.name}
 	weftURL, header := weft.target(s.entry(), "production", s.path)
