@@ -27,7 +27,7 @@ const answerSrc = `(function () {
   class Response {
     constructor(body, init) { this.body = body; this.status = (init && init.status) || 200; }
   }
-  return ASYNC function fetch(request) { return new Response(BODY); };
+  return FUNCTION fetch(request) { return new Response(BODY); };
 })()`
 
 // hopSrc passes the request on, as the chain scenario's script does with env.NEXT.fetch.
@@ -95,7 +95,11 @@ func newHop(async bool, body string, next *hop) *hop {
 	src := hopSrc
 	if next == nil {
 		h.vm.Set("BODY", body)
-		src = strings.Replace(answerSrc, "ASYNC ", map[bool]string{true: "async ", false: ""}[async], 1)
+		fn := "function"
+		if async {
+			fn = "async function"
+		}
+		src = strings.Replace(answerSrc, "FUNCTION", fn, 1)
 	} else {
 		h.vm.Set("next", func(c goja.FunctionCall) goja.Value {
 			req := c.Argument(0).ToObject(h.vm)
