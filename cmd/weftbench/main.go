@@ -57,7 +57,7 @@ func parseFlags(args []string, errOut io.Writer) (options, error) {
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "measured time per scenario and server")
 	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "load before measuring, not counted")
 	fs.BoolVar(&o.workerd, "workerd", npmErr == nil, "also run workerd (npm package workerd, installed into --workerd-dir if missing)")
-	fs.BoolVar(&o.floor, "floor", true, "with hello, also measure the floor: net/http serving the same bytes with no Weft code, alone and through one goja call")
+	fs.BoolVar(&o.floor, "floor", true, "with hello and the chain, also measure the floor: net/http and goja serving the same answers with no Weft code")
 	fs.StringVar(&o.workerdDir, "workerd-dir", filepath.Join(home, ".cache", "weft-workerd"), "where workerd is installed")
 	fs.StringVar(&o.out, "out", "bench-results", "directory for results.md and results.json")
 	fs.IntVar(&o.rounds, "rounds", 3, "measurements of each scenario on each server; the median round is reported")

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 )
@@ -90,8 +89,7 @@ func measureRedeploy(ctx context.Context, w *weftServer, size, rounds, connectio
 		for i, p := range out.All {
 			rs[i] = get(p)
 		}
-		sort.Slice(rs, func(i, j int) bool { return rs[i].P99Ms < rs[j].P99Ms })
-		return rs[(len(rs)-1)/2]
+		return lowerMedian(rs, func(l loadResult) float64 { return l.P99Ms })
 	}
 	out.Steady = pick(func(p redeployPair) loadResult { return p.Steady })
 	out.Deploying = pick(func(p redeployPair) loadResult { return p.Deploying })

@@ -29,12 +29,16 @@ type round struct {
 // settle picks the median round: by the ratio when workerd ran, else by Weft's rate. With an even
 // count it takes the lower middle, so a lucky round never decides a target.
 func (s *scenarioResult) settle() {
-	if len(s.Rounds) == 0 {
-		return
+	if len(s.Rounds) > 0 {
+		s.round = lowerMedian(s.Rounds, round.key)
 	}
-	sorted := slices.Clone(s.Rounds)
-	slices.SortStableFunc(sorted, func(a, b round) int { return cmp.Compare(a.key(), b.key()) })
-	s.round = sorted[(len(sorted)-1)/2]
+}
+
+// lowerMedian is the middle of xs ordered by key, the lower of the two middles with an even count.
+func lowerMedian[T any](xs []T, key func(T) float64) T {
+	sorted := slices.Clone(xs)
+	slices.SortStableFunc(sorted, func(a, b T) int { return cmp.Compare(key(a), key(b)) })
+	return sorted[(len(sorted)-1)/2]
 }
 
 func (r round) key() float64 {
