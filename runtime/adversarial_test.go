@@ -174,7 +174,7 @@ export default { async fetch() {
   return new Response(String(kept.length));
 } }`, func(s *WorkerSpec) { s.CPULimit = raceSlowdown * 2 * time.Second })
 	getAtOnce(t, heavy, 3, "41943040")
-	if n := len(heavy.idle); n != 3 {
+	if n := heavy.idle.len(); n != 3 {
 		t.Fatalf("%d heavy runtimes pooled, want 3", n)
 	}
 	// The limit goes 50 MiB above the heap as it is now, idle runtimes included, so what earlier tests
@@ -191,7 +191,7 @@ export default { async fetch() {
 	if r := get(busy, "http://b/"); r.body != "finished" {
 		t.Fatalf("the running script was stopped: %d %s", r.status, r.body)
 	}
-	if n := len(heavy.idle); n != 0 {
+	if n := heavy.idle.len(); n != 0 {
 		t.Fatalf("%d idle heavy runtimes were kept over the memory limit", n)
 	}
 }

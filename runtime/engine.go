@@ -233,7 +233,7 @@ func (e *Engine) Load(spec WorkerSpec) (*Worker, error) {
 		return nil, err
 	}
 	spec.withDefaults()
-	w = &Worker{engine: e, spec: spec, program: prg, idle: make(chan *instance, e.cfg.PoolSize), budget: e.idle}
+	w = &Worker{engine: e, spec: spec, program: prg, idle: newIdleRuntimes(e.cfg.PoolSize), budget: e.idle}
 	first, err := w.newInstance()
 	if err != nil {
 		return nil, err
@@ -287,7 +287,7 @@ func (e *Engine) IdleRuntimes() int {
 	defer e.mu.Unlock()
 	n := 0
 	for _, w := range e.workers {
-		n += len(w.idle)
+		n += w.idle.len()
 	}
 	return n
 }
@@ -326,7 +326,7 @@ func (e *Engine) Try(spec WorkerSpec, rw http.ResponseWriter, r *http.Request) e
 		}
 	}
 	spec.withDefaults()
-	w := &Worker{engine: e, spec: spec, program: prg, idle: make(chan *instance, 1)}
+	w := &Worker{engine: e, spec: spec, program: prg, idle: newIdleRuntimes(1)}
 	in, err := w.newInstance()
 	if err != nil {
 		return err

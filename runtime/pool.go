@@ -37,22 +37,79 @@ func (b *idleBudget) give() {
 	}
 }
 
+// idleRuntimes is a worker's idle runtimes, last in first out: under load the few runtimes that
+// came back last, whose objects are still in the CPU's caches, serve request after request, and a
+// runtime left at the bottom since a burst is the one trim drops. (A channel, first in first out,
+// made every request touch the runtime that had waited longest.)
+type idleRuntimes struct {
+	mu    sync.Mutex
+	stack []*instance
+	max   int
+}
+
+func newIdleRuntimes(max int) *idleRuntimes {
+	return &idleRuntimes{stack: make([]*instance, 0, max), max: max}
+}
+
+// pop takes the runtime that came back last, or nil.
+func (p *idleRuntimes) pop() *instance {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := len(p.stack)
+	if n == 0 {
+		return nil
+	}
+	in := p.stack[n-1]
+	p.stack[n-1] = nil
+	p.stack = p.stack[:n-1]
+	return in
+}
+
+// push keeps in unless the pool is full, and reports whether it did.
+func (p *idleRuntimes) push(in *instance) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.stack) == p.max {
+		return false
+	}
+	p.stack = append(p.stack, in)
+	return true
+}
+
+// keepNewest drops all but the keep runtimes that came back last, and reports how many it dropped.
+func (p *idleRuntimes) keepNewest(keep int) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	drop := len(p.stack) - keep
+	if drop <= 0 {
+		return 0
+	}
+	n := copy(p.stack, p.stack[drop:])
+	clear(p.stack[n:])
+	p.stack = p.stack[:n]
+	return drop
+}
+
+func (p *idleRuntimes) len() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.stack)
+}
+
 // get takes an idle runtime or starts a new one; a runtime never serves two requests at once.
 func (w *Worker) get() (*instance, error) {
 	n := w.busy.Add(1)
 	for p := w.peak.Load(); n > p && !w.peak.CompareAndSwap(p, n); p = w.peak.Load() {
 	}
-	select {
-	case in := <-w.idle:
+	if in := w.idle.pop(); in != nil {
 		w.budget.give()
 		return in, nil
-	default:
-		in, err := w.newInstance()
-		if err != nil {
-			w.busy.Add(-1)
-		}
-		return in, err
 	}
+	in, err := w.newInstance()
+	if err != nil {
+		w.busy.Add(-1)
+	}
+	return in, err
 }
 
 // put returns a runtime that served a request to the pool if it is healthy (module state lives on
@@ -68,18 +125,16 @@ func (w *Worker) keep(in *instance) bool {
 	if in.broken || !w.budget.take() {
 		return false
 	}
-	select {
-	case w.idle <- in:
+	if w.idle.push(in) {
 		return true
-	default:
-		w.budget.give()
-		return false
 	}
+	w.budget.give()
+	return false
 }
 
 // Runtimes counts the runtimes a worker holds: serving a request now, or idle in its pool. It is
 // the load a new version of the same environment should be ready for.
-func (w *Worker) Runtimes() int { return int(w.busy.Load()) + len(w.idle) }
+func (w *Worker) Runtimes() int { return int(w.busy.Load()) + w.idle.len() }
 
 // Warm starts runtimes until n are idle, the worker's pool or the engine's budget is full, or ctx
 // is done, on as many goroutines as there are CPUs. A deploy warms the new version of a busy
@@ -93,7 +148,7 @@ func (w *Worker) Warm(ctx context.Context, n int) (int, error) {
 		first   error
 		wg      sync.WaitGroup
 	)
-	want.Store(int64(min(n, cap(w.idle)) - len(w.idle)))
+	want.Store(int64(min(n, w.idle.max) - w.idle.len()))
 	for range min(int(want.Load()), runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
 			for ctx.Err() == nil && want.Add(-1) >= 0 {
@@ -122,12 +177,7 @@ func (w *Worker) drain() { w.trim(0) }
 
 // trim drops idle runtimes until at most keep are left, giving their room back to the budget.
 func (w *Worker) trim(keep int) {
-	for len(w.idle) > keep {
-		select {
-		case <-w.idle:
-			w.budget.give()
-		default:
-			return
-		}
+	for range w.idle.keepNewest(keep) {
+		w.budget.give()
 	}
 }

@@ -462,18 +462,18 @@ func TestIdleRuntimesShareTheEngineBudget(t *testing.T) {
 	const src = `export default { async fetch() { await new Promise((r) => setTimeout(r, 50)); return new Response("ok") } }`
 	a, b := e.load(t, "a", src, nil), e.load(t, "b", src, nil) // each pools the runtime it started with
 	getAtOnce(t, a, 4, "ok")
-	if n, inA := e.IdleRuntimes(), len(a.idle); n != 3 || inA != 2 {
+	if n, inA := e.IdleRuntimes(), a.idle.len(); n != 3 || inA != 2 {
 		t.Fatalf("after a burst of 4 on a: %d pooled, %d of them a's; want 3 and 2", n, inA)
 	}
 	e.ShrinkPools()
 	e.ShrinkPools() // no traffic since the last trim: every pool empties
 	getAtOnce(t, b, 3, "ok")
-	if n := len(b.idle); n != 3 {
+	if n := b.idle.len(); n != 3 {
 		t.Fatalf("after the pools were trimmed, b pools %d of its 3 runtimes", n)
 	}
 	e.Unload("b")
 	getAtOnce(t, a, 3, "ok")
-	if n := len(a.idle); n != 3 {
+	if n := a.idle.len(); n != 3 {
 		t.Fatalf("after b was unloaded, a pools %d of its 3 runtimes", n)
 	}
 }

@@ -22,7 +22,7 @@ type Worker struct {
 	engine  *Engine
 	spec    WorkerSpec
 	program *goja.Program
-	idle    chan *instance
+	idle    *idleRuntimes
 	budget  *idleBudget  // the engine's, shared by its workers; nil for a worker that is not kept (a preview)
 	busy    atomic.Int32 // runtimes serving a request now
 	peak    atomic.Int32 // the most busy at once since the last shrink
