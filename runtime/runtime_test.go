@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	goruntime "runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -433,6 +434,38 @@ func TestIdlePoolsShrink(t *testing.T) {
 	}
 	if r := get(w, "http://x/"); r.body != "ok" {
 		t.Fatalf("after shrinking: %q", r.body)
+	}
+}
+
+// The runtime that came back last serves next, so sequential requests after a burst stay on one
+// runtime (its module counter counts on by one), and a trim keeps that runtime.
+func TestPoolServesTheRuntimeThatCameBackLast(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "lifo", `let n = 0; export default { async fetch(request) {
+		n++;
+		if (new URL(request.url).pathname === "/slow") await new Promise((r) => setTimeout(r, 20));
+		return new Response(String(n));
+	} }`, nil)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() { get(w, "http://x/slow") })
+	}
+	wg.Wait()
+	if n := w.idle.len(); n < 2 {
+		t.Fatalf("after a burst of 4, %d runtimes are pooled", n)
+	}
+	count := func() int { n, _ := strconv.Atoi(get(w, "http://x/").body); return n }
+	first := count()
+	for i := 1; i <= 3; i++ {
+		if n := count(); n != first+i {
+			t.Fatalf("request %d after the burst counted %d on a runtime at %d before: another runtime answered", i+1, n, first+i-1)
+		}
+	}
+	e.ShrinkPools()
+	get(w, "http://x/")
+	e.ShrinkPools() // keeps one: the one that answered last
+	if n := count(); n != first+5 {
+		t.Fatalf("after the trim the runtime counted %d, want %d", n, first+5)
 	}
 }
 
