@@ -330,7 +330,7 @@ func (e *Engine) durableFetch(ctx context.Context, o *durableObject, caller *Wor
 		fetch, _ := goja.AssertFunction(live.api.Get("fetch"))
 		return fetch(live.api, live.in.requestArgs(req, body, nil)...)
 	}, func(in *instance, v goja.Value) (err error) {
-		out, err = in.exportResponse(v)
+		out, err = in.takeResponse()
 		return err
 	})
 	if err != nil {

@@ -34,6 +34,8 @@ type natives struct {
 	nextHTML    int64
 	html        map[int64]*htmlSession // HTMLRewriter passes in progress
 	storage     storageCache           // the hosted Durable Object's storage, as read and written
+	answered    *response              // the response handed over by __weft.respond, until taken
+	answerErr   error                  // or why it could not be read
 }
 
 func (n *natives) object(vm *goja.Runtime) *goja.Object {
@@ -66,6 +68,7 @@ func (n *natives) object(vm *goja.Runtime) *goja.Object {
 	set("service", func(c goja.FunctionCall) goja.Value {
 		return vm.ToValue(n.service(c.Argument(0).String(), c.Argument(1).ToObject(vm)))
 	})
+	set("respond", n.respond)
 	set("kvGet", func(c goja.FunctionCall) goja.Value { return n.kvGet(c.Argument(0).String(), c.Argument(1).String()) })
 	set("kvPut", n.kvPut)
 	set("kvDelete", n.kvDelete)

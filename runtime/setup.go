@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -136,36 +137,59 @@ func (in *instance) requestArgs(r *http.Request, body []byte, stream io.ReadClos
 	return args
 }
 
-// exportResponse reads the prelude's exported response, [status, statusText, headers, body,
-// bodyHandle, read, cancel]: its body is bytes or a string (body), a Go body passed through whole
-// (bodyHandle), or the script's stream (read, cancel).
-func (in *instance) exportResponse(v goja.Value) (*response, error) {
-	obj := v.ToObject(in.vm)
-	field := func(i int) goja.Value {
-		if f := obj.Get(strconv.Itoa(i)); f != nil && !goja.IsUndefined(f) && !goja.IsNull(f) {
-			return f
+// respond keeps the response the prelude's exportResponse hands over, __weft.respond(status,
+// statusText, headers, contentType, body, bodyHandle, read, cancel), until takeResponse takes it: a
+// runtime answers one request or Durable Object event at a time, so one is ever pending. Its body is
+// bytes or a string (body), a Go body passed through whole (bodyHandle), or the script's stream
+// (read, cancel).
+func (n *natives) respond(c goja.FunctionCall) goja.Value {
+	n.answered, n.answerErr = n.in.responseOf(c.Arguments)
+	return goja.Undefined()
+}
+
+// takeResponse takes the response handed over by the run that settled the handler's answer.
+func (in *instance) takeResponse() (*response, error) {
+	res, err := in.natives.answered, in.natives.answerErr
+	in.natives.answered, in.natives.answerErr = nil, nil
+	if res == nil && err == nil {
+		return nil, errors.New("runtime: the handler's answer was settled but no response was handed over")
+	}
+	return res, err
+}
+
+func (in *instance) responseOf(args []goja.Value) (*response, error) {
+	arg := func(i int) goja.Value {
+		if i < len(args) && !goja.IsUndefined(args[i]) && !goja.IsNull(args[i]) {
+			return args[i]
 		}
 		return nil
 	}
-	res := &response{status: int(obj.Get("0").ToInteger()), statusText: obj.Get("1").String()}
-	headers, err := headerList(obj.Get("2"))
-	if err != nil {
-		return nil, fmt.Errorf("runtime: response %w", err)
+	if len(args) < 2 {
+		return nil, errors.New("runtime: response without a status")
 	}
-	res.headers = headers
-	if h := field(4); h != nil {
+	res := &response{status: int(args[0].ToInteger()), statusText: args[1].String()}
+	if h := arg(2); h != nil {
+		headers, err := headerList(h)
+		if err != nil {
+			return nil, fmt.Errorf("runtime: response %w", err)
+		}
+		res.headers = headers
+	} else if ct := arg(3); ct != nil {
+		res.headers = [][2]string{{"content-type", ct.String()}}
+	}
+	if h := arg(5); h != nil {
 		if rc := in.natives.bodies[h.ToInteger()]; rc != nil {
 			delete(in.natives.bodies, h.ToInteger())
 			res.stream = rc
 		}
 		return res, nil
 	}
-	if read, ok := goja.AssertFunction(field(5)); ok {
-		cancel, _ := goja.AssertFunction(field(6))
+	if read, ok := goja.AssertFunction(arg(6)); ok {
+		cancel, _ := goja.AssertFunction(arg(7))
 		res.script = &scriptStream{w: in.w, in: in, read: read, cancel: cancel}
 		return res, nil
 	}
-	if b := field(3); b != nil {
+	if b := arg(4); b != nil {
 		switch body := b.Export().(type) {
 		case []byte: // a Uint8Array, exported without a copy
 			res.body = body

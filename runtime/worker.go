@@ -112,7 +112,7 @@ func (t *fetchTurn) finish() (*response, error) {
 	}
 	var out *response
 	if err == nil {
-		out, err = in.exportResponse(v)
+		out, err = in.takeResponse()
 	}
 	if err != nil {
 		if errors.Is(err, context.Canceled) && in.waiting {

@@ -107,9 +107,8 @@ function checkedMethod(method) {
 const noInit = Object.freeze({}); // a shared default: goja allocates each `= {}` anew
 const bodyless = Object.freeze({ body: null });
 
-class Request extends Body {
+class Request {
   constructor(input, init = noInit) {
-    super();
     const src = input instanceof Request ? input : null;
     this.url = src ? src.url : new URL(String(input)).href;
     let method = init.method !== undefined ? String(init.method) : src ? src.method : "GET";
@@ -142,9 +141,13 @@ class Request extends Body {
   }
 }
 
-class Response extends Body {
+class Response {
   constructor(body = null, init = noInit) {
-    super();
+    if (init === noInit && typeof body === "string") { // new Response(text), the usual answer
+      this._body = body;
+      this._ct = "text/plain;charset=UTF-8";
+      return;
+    }
     if (init.status !== undefined) {
       const status = Number(init.status);
       if (!Number.isInteger(status) || status < 101 || status > 599) throw new RangeError("Responses may only be constructed with status codes in the range 200 to 599, inclusive.");
@@ -197,6 +200,10 @@ function immutableAs(original, clone) {
 function protoDefaults(proto, fields) {
   for (const k of Object.keys(fields)) Object.defineProperty(proto, k, { value: fields[k], writable: true, configurable: true });
 }
+// Request and Response inherit Body's methods through their prototypes rather than extends, so that
+// constructing one is a single call: goja runs a derived class's super() as a call of its own.
+Object.setPrototypeOf(Request.prototype, Body.prototype);
+Object.setPrototypeOf(Response.prototype, Body.prototype);
 protoDefaults(Body.prototype, { _body: null, _used: false, _h: null, _goHeaders: null, _goHeadersImmutable: false, _ct: null });
 protoDefaults(Request.prototype, { redirect: "follow", signal: null, cf: undefined });
 protoDefaults(Response.prototype, { status: 200, statusText: "", type: "default", url: "", redirected: false, webSocket: null, cf: undefined });

@@ -94,11 +94,8 @@ protoDefaults(goResponseProto, { _goHeadersImmutable: true });
 // it, which costs no promise job of its own. Status and headers were checked where the answer was
 // made, so they are not again.
 function goResponse(status, statusText, headers, body, bodyHandle, url) {
-  const r = Object.create(goResponseProto);
-  r.status = status;
+  const r = { __proto__: goResponseProto, status, _goHeaders: headers, _body: incomingBody(status, body, bodyHandle) };
   if (statusText) r.statusText = statusText;
-  r._goHeaders = headers;
-  r._body = incomingBody(status, body, bodyHandle);
   if (url) r.url = url;
   return r;
 }
@@ -157,13 +154,11 @@ function makeEnv(desc) {
 }
 
 // incomingRequest makes the Request a handler receives without re-validating what Go parsed: the
-// URL is absolute and the headers valid and lowercase, and Headers are built on first use.
+// URL is absolute and the headers valid and lowercase, and Headers are built on first use. It is a
+// literal, as goResponse's is: goja defines a literal's fields as they are, where assigning each to
+// a new object first looks for a setter along the whole prototype chain.
 function incomingRequest(method, url, headers, cf, body, bodyHandle) {
-  const r = Object.create(goRequestProto);
-  r._goHeaders = headers;
-  r.url = url;
-  r.method = checkedMethod(method);
-  r._cf = cf;
+  const r = { __proto__: goRequestProto, _goHeaders: headers, url, method: checkedMethod(method), _cf: cf };
   if (bodyHandle !== undefined) r._body = nativeStream(bodyHandle);
   else if (body) r._body = new Uint8Array(body);
   return r;
@@ -178,30 +173,29 @@ function isResponse(res) {
   return proto === Response.prototype || proto === goResponseProto || res instanceof Response;
 }
 
-// exportResponse hands a response to Go as [status, statusText, headers, body, bodyHandle, read,
-// cancel] (an array costs goja less to make than an object's fields). With stream, a streamed body
-// stays a stream: Go takes an untouched Go body whole (bodyHandle), or pulls the script's stream one
-// chunk at a time through read(). It answers at once unless it must read a stream whole, so the
-// common response costs no extra promise jobs.
+// exportResponse hands a response to Go through __weft.respond(status, statusText, headers,
+// contentType, body, bodyHandle, read, cancel), which keeps it for the request's Go side to take
+// (making an array or object for it cost goja more than the rest of a hello world's response). Headers
+// are the list Go reads, or null when the response has none but the content type its body implies.
+// With stream, a streamed body stays a stream: Go takes an untouched Go body whole (bodyHandle), or
+// pulls the script's stream one chunk at a time through read(). It answers at once unless it must
+// read a stream whole, so the common response costs no extra promise jobs.
 function exportResponse(res, stream) {
   if (!isResponse(res)) throw new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'.");
   if (res.type === "error") throw new TypeError("Return value from serve handler must not be an error response (like Response.error())");
-  const out = [res.status, res.statusText, res._headerList(), null];
-  if (res._body === null) return out;
+  const status = res.status, statusText = res.statusText, ct = res._ct;
+  const headers = res._h !== null ? res._h._list() : res._goHeaders;
+  if (res._body === null) return __weft.respond(status, statusText, headers, ct, null);
   if (typeof res._body === "string" || !(res._body instanceof ReadableStream)) { // goja's instanceof allocates
     if (res._used) throw new TypeError("Body has already been used. It can only be used once.");
     res._used = true;
-    out[3] = res._body; // as in setOutgoingBody
-    return out;
+    return __weft.respond(status, statusText, headers, ct, res._body); // as in setOutgoingBody
   }
-  if (!stream) return res._bytes().then((b) => { out[3] = b; return out; });
+  if (!stream) return res._bytes().then((b) => __weft.respond(status, statusText, headers, ct, b));
   if (res._used || res._body._locked) throw new TypeError("Body has already been used. It can only be used once.");
   res._used = true;
   const handle = passableHandle(res._body);
-  if (handle !== undefined) {
-    out[4] = handle;
-    return out;
-  }
+  if (handle !== undefined) return __weft.respond(status, statusText, headers, ct, null, handle);
   const body = res._body, reader = body.getReader(); // the reader locks the stream
   // Go copies each chunk out before it asks for the next, so chunks are passed as they are; a chunk
   // the stream has at once is returned as it is, not through a promise.
@@ -212,12 +206,11 @@ function exportResponse(res, stream) {
     if (ArrayBuffer.isView(value)) return value;
     throw new TypeError("This ReadableStream did not return bytes.");
   };
-  out[5] = () => {
+  const read = () => {
     const next = body._next();
     return next instanceof Promise ? next.then(bytes) : bytes(next);
   };
-  out[6] = () => { reader.cancel(); };
-  return out;
+  return __weft.respond(status, statusText, headers, ct, null, undefined, read, () => { reader.cancel(); });
 }
 
 // __weft_setup runs before the worker's own code; check runs after it and finds the fetch handler.
