@@ -238,6 +238,33 @@ func TestResponseHeadersBuiltOnFirstUse(t *testing.T) {
 	}
 }
 
+// Scripts may subclass Request and Response (they inherit Body's methods through their prototypes,
+// not extends): a subclass instance reads its body, passes instanceof, and answers a request.
+func TestRequestAndResponseSubclasses(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "sub", `class Page extends Response {
+  constructor(title) { super("<h1>" + title + "</h1>", { headers: { "content-type": "text/html" } }); this.title = title; }
+}
+class Tagged extends Request {
+  constructor(url, tag) { super(url, { method: "POST", body: tag }); this.tag = tag; }
+}
+class Plain extends Response {}
+export default { async fetch(req) {
+  const t = new Tagged("http://x/t", "hi");
+  const checks = [t instanceof Request, t instanceof Tagged, t.method, await t.text(), t.bodyUsed,
+    new Plain("p") instanceof Response, await new Plain("p").text(), new Plain("p").headers.get("content-type"),
+    typeof Response.prototype.arrayBuffer, req instanceof Request];
+  if (new URL(req.url).pathname === "/checks") return Response.json(checks);
+  return new Page("welcome");
+} }`, nil)
+	if r := get(w, "http://sub/checks"); r.body != `[true,true,"POST","hi",true,true,"p","text/plain;charset=UTF-8","function",true]` {
+		t.Fatalf("checks: %d %s\n%s", r.status, r.body, e.logs.text())
+	}
+	if r := get(w, "http://sub/page"); r.status != 200 || r.body != "<h1>welcome</h1>" || r.header.Get("Content-Type") != "text/html" {
+		t.Fatalf("page: %d %q %v\n%s", r.status, r.body, r.header, e.logs.text())
+	}
+}
+
 // Headers cross between Go and the script as one string block; a value Go could hold but the block
 // cannot (a NUL) switches to the array form, and both read back the same.
 func TestHeaderListsRoundTrip(t *testing.T) {
