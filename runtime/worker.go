@@ -217,19 +217,31 @@ var errBodyTooLarge = errors.New("request body is too large")
 // requestURL is the request's absolute URL as the WHATWG parser writes it (what request.url shows in
 // workerd): dot segments resolved, the host lowercased, odd characters percent-encoded.
 func requestURL(r *http.Request) string {
-	raw := r.URL.String()
-	if !r.URL.IsAbs() {
-		scheme := "http"
-		if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
-			scheme = "https"
+	if r.URL.IsAbs() {
+		raw := r.URL.String()
+		if (r.URL.Scheme == "http" || r.URL.Scheme == "https") && r.URL.User == nil && r.URL.Fragment == "" && plainURL(r.URL.Host, r.URL.RequestURI()) {
+			return raw // a service binding's request, from a URL the script's runtime already parsed
 		}
-		raw = scheme + "://" + r.Host + r.URL.RequestURI()
-		if plainURL(r.Host, r.URL.RequestURI()) {
-			return raw // already as the parser would write it
-		}
-	} else if (r.URL.Scheme == "http" || r.URL.Scheme == "https") && r.URL.User == nil && r.URL.Fragment == "" && plainURL(r.URL.Host, r.URL.RequestURI()) {
-		return raw // a service binding's request, from a URL the script's runtime already parsed
+		return whatwgHref(raw)
 	}
+	scheme := "http"
+	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
+		scheme = "https"
+	}
+	// The target as the client sent it, when plain, is what Go's URL would write back.
+	uri := r.RequestURI
+	if !plainURL(r.Host, uri) {
+		uri = r.URL.RequestURI()
+	}
+	raw := scheme + "://" + r.Host + uri
+	if plainURL(r.Host, uri) {
+		return raw // already as the parser would write it
+	}
+	return whatwgHref(raw)
+}
+
+// whatwgHref is raw as the WHATWG URL parser writes it, or raw if it does not parse.
+func whatwgHref(raw string) string {
 	if u, err := urlParser.Parse(raw); err == nil {
 		return u.Href(false)
 	}
