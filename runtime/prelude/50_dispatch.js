@@ -158,7 +158,7 @@ function makeEnv(desc) {
 // literal, as goResponse's is: goja defines a literal's fields as they are, where assigning each to
 // a new object first looks for a setter along the whole prototype chain.
 function incomingRequest(method, url, headers, cf, body, bodyHandle) {
-  const r = { __proto__: goRequestProto, _goHeaders: headers, url, method: checkedMethod(method), _cf: cf };
+  const r = { __proto__: goRequestProto, _goHeaders: headers, url, method: method === "GET" ? method : checkedMethod(method), _cf: cf };
   if (bodyHandle !== undefined) r._body = nativeStream(bodyHandle);
   else if (body) r._body = new Uint8Array(body);
   return r;
@@ -182,6 +182,11 @@ function isResponse(res) {
 // read a stream whole, so the common response costs no extra promise jobs.
 function exportResponse(res, stream) {
   if (!isResponse(res)) throw new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'.");
+  return exportChecked(res, stream);
+}
+
+// exportChecked is exportResponse of what is known to be a Response.
+function exportChecked(res, stream) {
   if (res.type === "error") throw new TypeError("Return value from serve handler must not be an error response (like Response.error())");
   const status = res.status, statusText = res.statusText, ct = res._ct;
   const headers = res._h !== null ? res._h._list() : res._goHeaders;
@@ -254,7 +259,7 @@ G.__weft_setup = function (format, envDesc) {
         if (!responded) throw new Error("No response: the fetch listener did not call event.respondWith()");
         res = responded;
       }
-      if (isResponse(res)) return exportResponse(res, true);
+      if (isResponse(res)) return exportChecked(res, true);
       return Promise.resolve(res); // Go exports what it settles with (exportLater), costing no job here
     },
     exportLater: (res) => exportResponse(res, true),
