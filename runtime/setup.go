@@ -175,7 +175,11 @@ func (in *instance) responseOf(args []goja.Value) (*response, error) {
 		}
 		res.headers = headers
 	} else if ct := arg(3); ct != nil {
-		res.headers = [][2]string{{"content-type", ct.String()}}
+		if ct := ct.String(); ct == textPlain {
+			res.headers = textPlainHeaders
+		} else {
+			res.headers = [][2]string{{"content-type", ct}}
+		}
 	}
 	if h := arg(5); h != nil {
 		if rc := in.natives.bodies[h.ToInteger()]; rc != nil {
@@ -190,21 +194,26 @@ func (in *instance) responseOf(args []goja.Value) (*response, error) {
 		return res, nil
 	}
 	if b := arg(4); b != nil {
-		switch body := b.Export().(type) {
-		case []byte: // a Uint8Array, exported without a copy
-			res.body = body
-		case string: // a body the script gave as a string, encoded by Export as TextEncoder would
-			if body == "" {
+		if text, ok := b.(goja.String); ok { // a body the script gave as a string, encoded as TextEncoder would
+			if res.text = text.String(); res.text == "" {
 				res.body = []byte{}
-			} else {
-				res.text = body
 			}
-		default:
-			return nil, fmt.Errorf("runtime: response body is %T", body)
+			return res, nil
 		}
+		body, ok := b.Export().([]byte) // a Uint8Array, exported without a copy
+		if !ok {
+			return nil, fmt.Errorf("runtime: response body is %T", b.Export())
+		}
+		res.body = body
 	}
 	return res, nil
 }
+
+// textPlain is the content type of a string body; its header list is shared by every response that
+// has no other header, and never changed.
+const textPlain = "text/plain;charset=UTF-8"
+
+var textPlainHeaders = [][2]string{{"content-type", textPlain}}
 
 // headerBlock is the header list the prelude builds Headers from: "name\0value\0name\0value…",
 // lowercase names, one string the script splits only if it reads the headers (most pass them on

@@ -196,12 +196,23 @@ function exportChecked(res, stream) {
     res._used = true;
     return __weft.respond(status, statusText, headers, ct, res._body); // as in setOutgoingBody
   }
-  if (!stream) return res._bytes().then((b) => __weft.respond(status, statusText, headers, ct, b));
+  if (!stream) return respondWhole(res._bytes(), status, statusText, headers, ct);
   if (res._used || res._body._locked) throw new TypeError("Body has already been used. It can only be used once.");
   res._used = true;
   const handle = passableHandle(res._body);
   if (handle !== undefined) return __weft.respond(status, statusText, headers, ct, null, handle);
-  const body = res._body, reader = body.getReader(); // the reader locks the stream
+  return respondStreaming(res._body, status, statusText, headers, ct);
+}
+
+// respondWhole and respondStreaming hand Go a response whose body is the script's own stream, read
+// whole or chunk by chunk. They are functions apart from exportChecked because goja gives a function
+// that makes closures a scope of its own on every call, including calls that make none.
+function respondWhole(bytes, status, statusText, headers, ct) {
+  return bytes.then((b) => __weft.respond(status, statusText, headers, ct, b));
+}
+
+function respondStreaming(body, status, statusText, headers, ct) {
+  const reader = body.getReader(); // the reader locks the stream
   // Go copies each chunk out before it asks for the next, so chunks are passed as they are; a chunk
   // the stream has at once is returned as it is, not through a promise.
   const bytes = (value) => {
@@ -216,6 +227,20 @@ function exportChecked(res, stream) {
     return next instanceof Promise ? next.then(bytes) : bytes(next);
   };
   return __weft.respond(status, statusText, headers, ct, null, undefined, read, () => { reader.cancel(); });
+}
+
+// dispatchFetchEvent runs a service worker's fetch listeners and returns the promise of the response
+// one gave to respondWith. It is a function apart from handle for the reason respondWhole is.
+function dispatchFetchEvent(request, ctx) {
+  let responded = null;
+  const event = {
+    type: "fetch", request,
+    respondWith(r) { if (responded) throw new Error("respondWith() was already called"); responded = Promise.resolve(r); },
+    waitUntil: ctx.waitUntil, passThroughOnException() {},
+  };
+  for (const l of listeners.fetch) l.call(G, event);
+  if (!responded) throw new Error("No response: the fetch listener did not call event.respondWith()");
+  return responded;
 }
 
 // __weft_setup runs before the worker's own code; check runs after it and finds the fetch handler.
@@ -249,15 +274,7 @@ G.__weft_setup = function (format, envDesc) {
         if (typeof h.fetch !== "function") throw new Error("This worker has no fetch() handler");
         res = typeof handler === "function" ? h.fetch(request) : h.fetch(request, env, ctx);
       } else {
-        let responded = null;
-        const event = {
-          type: "fetch", request,
-          respondWith(r) { if (responded) throw new Error("respondWith() was already called"); responded = Promise.resolve(r); },
-          waitUntil: ctx.waitUntil, passThroughOnException() {},
-        };
-        for (const l of listeners.fetch) l.call(G, event);
-        if (!responded) throw new Error("No response: the fetch listener did not call event.respondWith()");
-        res = responded;
+        res = dispatchFetchEvent(request, ctx);
       }
       if (isResponse(res)) return exportChecked(res, true);
       return Promise.resolve(res); // Go exports what it settles with (exportLater), costing no job here
