@@ -165,7 +165,7 @@ function incomingRequest(method, url, headers, cf, body, bodyHandle) {
 }
 
 // isResponse is res instanceof Response, answered first by the usual case's prototype: goja's
-// instanceof allocates, and every request asks twice.
+// instanceof allocates, and every request asks.
 const getPrototypeOf = Object.getPrototypeOf;
 function isResponse(res) {
   if (res === null || typeof res !== "object") return false;
@@ -188,20 +188,20 @@ function exportResponse(res, stream) {
 // exportChecked is exportResponse of what is known to be a Response.
 function exportChecked(res, stream) {
   if (res.type === "error") throw new TypeError("Return value from serve handler must not be an error response (like Response.error())");
-  const status = res.status, statusText = res.statusText, ct = res._ct;
+  const body = res._body, status = res.status, statusText = res.statusText, ct = res._ct;
   const headers = res._h !== null ? res._h._list() : res._goHeaders;
-  if (res._body === null) return __weft.respond(status, statusText, headers, ct, null);
-  if (typeof res._body === "string" || !(res._body instanceof ReadableStream)) { // goja's instanceof allocates
+  if (body === null) return __weft.respond(status, statusText, headers, ct, null);
+  if (typeof body === "string" || !(body instanceof ReadableStream)) { // goja's instanceof allocates
     if (res._used) throw new TypeError("Body has already been used. It can only be used once.");
     res._used = true;
-    return __weft.respond(status, statusText, headers, ct, res._body); // as in setOutgoingBody
+    return __weft.respond(status, statusText, headers, ct, body); // as in setOutgoingBody
   }
   if (!stream) return respondWhole(res._bytes(), status, statusText, headers, ct);
-  if (res._used || res._body._locked) throw new TypeError("Body has already been used. It can only be used once.");
+  if (res._used || body._locked) throw new TypeError("Body has already been used. It can only be used once.");
   res._used = true;
-  const handle = passableHandle(res._body);
+  const handle = passableHandle(body);
   if (handle !== undefined) return __weft.respond(status, statusText, headers, ct, null, handle);
-  return respondStreaming(res._body, status, statusText, headers, ct);
+  return respondStreaming(body, status, statusText, headers, ct);
 }
 
 // respondWhole and respondStreaming hand Go a response whose body is the script's own stream, read
