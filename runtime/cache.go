@@ -105,11 +105,10 @@ func (n *natives) cacheNatives(set func(string, any)) {
 	})
 }
 
-// requestCF is request.cf as far as a self-hosted server knows it, as JSON text: the protocol, TLS
-// and encoding of the connection, plus the fields a trusted proxy passes in the headers named by
-// CFHeaders. The script parses it only if it reads request.cf, which most never do.
-func (e *Engine) requestCF(r *http.Request) string {
-	b := make([]byte, 0, 96)
+// appendRequestCF appends request.cf as far as a self-hosted server knows it, as JSON text: the
+// protocol, TLS and encoding of the connection, plus the fields a trusted proxy passes in the headers
+// named by CFHeaders. The script parses it only if it reads request.cf, which most never do.
+func (e *Engine) appendRequestCF(b []byte, r *http.Request) []byte {
 	b = append(b, `{"colo":"WEFT","httpProtocol":`...)
 	b = appendQuoted(b, r.Proto)
 	b = append(b, `,"clientAcceptEncoding":`...)
@@ -126,7 +125,7 @@ func (e *Engine) requestCF(r *http.Request) string {
 			b = appendQuoted(b, v)
 		}
 	}
-	return string(append(b, '}'))
+	return append(b, '}')
 }
 
 func tlsVersionName(v uint16) string {

@@ -57,6 +57,10 @@ type instance struct {
 	timers   map[int64]*timer
 	waiting  bool // ctx.waitUntil was called: the request has work to settle after its response
 	watch    watchdog
+
+	// The arguments of the last request that the next is likely to repeat (see lastString).
+	method, cf lastString
+	cfText     []byte
 }
 
 type task struct {

@@ -125,8 +125,9 @@ func (w *Worker) envValue(vm *goja.Runtime) goja.Value {
 // reads as a stream.
 func (in *instance) requestArgs(r *http.Request, body []byte, stream io.ReadCloser) []goja.Value {
 	vm := in.vm
-	args := []goja.Value{vm.ToValue(r.Method), vm.ToValue(requestURL(r)), headerBlock(vm, r.Header, r.Host),
-		vm.ToValue(in.w.engine.requestCF(r)), goja.Undefined(), goja.Undefined()}
+	in.cfText = in.w.engine.appendRequestCF(in.cfText[:0], r)
+	args := []goja.Value{in.method.of(vm, r.Method), vm.ToValue(requestURL(r)), headerBlock(vm, r.Header, r.Host),
+		in.cf.ofBytes(vm, in.cfText), goja.Undefined(), goja.Undefined()}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		if stream != nil {
 			args[5] = vm.ToValue(in.natives.openBody(stream))
@@ -135,6 +136,28 @@ func (in *instance) requestArgs(r *http.Request, body []byte, stream io.ReadClos
 		}
 	}
 	return args
+}
+
+// lastString is the string a runtime was last given for an argument whose value repeats request
+// after request (the method, request.cf), with its goja value: making a goja value of a string
+// allocates, and so does making the string of request.cf's bytes.
+type lastString struct {
+	s string
+	v goja.Value
+}
+
+func (c *lastString) of(vm *goja.Runtime, s string) goja.Value {
+	if c.v == nil || c.s != s {
+		c.s, c.v = s, vm.ToValue(s)
+	}
+	return c.v
+}
+
+func (c *lastString) ofBytes(vm *goja.Runtime, b []byte) goja.Value {
+	if c.v == nil || c.s != string(b) { // compared without a copy
+		return c.of(vm, string(b))
+	}
+	return c.v
 }
 
 // respond keeps the response the prelude's exportResponse hands over, __weft.respond(status,

@@ -88,6 +88,15 @@ func TestRequestCF(t *testing.T) {
 	if r.body != `{"country":"NZ","proto":"HTTP/1.1","colo":"WEFT"}` {
 		t.Fatalf("got %s %s", r.body, e.logs.text())
 	}
+	// The same pooled runtime serves the next requests: each sees its own method and request.cf.
+	each := e.load(t, "cf-each", `export default { fetch(req) { return new Response(req.method + " " + req.cf.country) } }`, nil)
+	for _, c := range []struct{ method, country, want string }{
+		{"POST", "AU", "POST AU"}, {"POST", "AU", "POST AU"}, {"GET", "", "GET undefined"}, {"PUT", "NZ", "PUT NZ"},
+	} {
+		if r := do(each, c.method, "http://x/", "", map[string]string{"X-Geo-Country": c.country}); r.body != c.want {
+			t.Fatalf("%s from %q: got %q, want %q", c.method, c.country, r.body, c.want)
+		}
+	}
 	// request.cf is an ordinary object, the same one on every read, with its fields in a fixed
 	// order; a script may replace it, and a Request made from this one carries it.
 	w = e.load(t, "cf2", `JSON.parse = () => "the script's own";

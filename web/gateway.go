@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -308,8 +309,10 @@ func (g *Gateway) checkRoutes(patterns []string) error {
 }
 
 func hostOnly(hostport string) string {
-	if h, _, err := net.SplitHostPort(hostport); err == nil {
-		hostport = h
+	if strings.IndexByte(hostport, ':') >= 0 { // without one, SplitHostPort would only make an error
+		if h, _, err := net.SplitHostPort(hostport); err == nil {
+			hostport = h
+		}
 	}
 	return strings.ToLower(strings.TrimSuffix(hostport, "."))
 }
@@ -370,6 +373,11 @@ type statusRecorder struct {
 func (s *statusRecorder) WriteHeader(code int) {
 	s.status = code
 	s.ResponseWriter.WriteHeader(code)
+}
+
+// WriteString writes a string body without copying it to bytes first, as net/http's writer does.
+func (s *statusRecorder) WriteString(str string) (int, error) {
+	return io.WriteString(s.ResponseWriter, str)
 }
 
 // Unwrap lets http.ResponseController reach the connection (full duplex, flushing).

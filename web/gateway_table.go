@@ -107,9 +107,16 @@ func (t *routeTable) resolve(host, path, domain string) target {
 	if !ok {
 		return target{}
 	}
-	labels := strings.Split(sub, ".")
+	var labels [3]string // at most v<N>.<env>.<service>; split in place, as every request does this
+	n := 0
+	for rest, more := sub, true; more; n++ {
+		if n == len(labels) {
+			return target{}
+		}
+		labels[n], rest, more = strings.Cut(rest, ".")
+	}
 	var tg target
-	switch len(labels) {
+	switch n {
 	case 1:
 		tg.service, tg.envName = labels[0], models.ProductionEnvName
 	case 2:
