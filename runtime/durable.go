@@ -445,7 +445,7 @@ func firstNonEmpty(a, b string) string {
 func (n *natives) durableHop(binding, id, name string) (*durableObject, context.Context) {
 	hostNS, class := n.durableTarget(binding)
 	o := n.in.w.engine.durableObject(hostNS, class, id, name)
-	ctx, err := nextHop(n.in.ctx, o.key())
+	ctx, err := nextHop(n.in.subrequestCtx(), o.key())
 	if err != nil {
 		n.throw(err.Error())
 	}

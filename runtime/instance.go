@@ -50,13 +50,16 @@ type instance struct {
 	stopped atomic.Pointer[error]
 
 	// Per-request state, touched only on the serving goroutine.
-	ctx      context.Context
+	ctx      context.Context // the request's; see also subrequestCtx
 	cpuUsed  time.Duration
 	cpuLimit time.Duration
 	pending  int // timers and I/O that may still post a callback
 	timers   map[int64]*timer
 	waiting  bool // ctx.waitUntil was called: the request has work to settle after its response
 	watch    watchdog
+	// The context of the request's subrequests, made by the first: most requests make none.
+	ioCtx    context.Context
+	ioCancel context.CancelFunc
 
 	// The arguments of the last request that the next is likely to repeat (see lastString).
 	method, cf lastString
@@ -117,8 +120,30 @@ func (in *instance) begin(ctx context.Context, cpu time.Duration) uint64 {
 	return gen
 }
 
-// end cancels what the request left running (timers), so nothing fires into the next request.
+// subrequestCtx is the context of the request's subrequests. They end with the request's work, when
+// the runtime is released (see end), not with its client: one handed to ctx.waitUntil goes on after
+// the response, and the client's connection, are done.
+func (in *instance) subrequestCtx() context.Context {
+	if in.ioCtx == nil {
+		in.ioCtx, in.ioCancel = context.WithCancel(context.WithoutCancel(in.ctx))
+	}
+	return in.ioCtx
+}
+
+// detachIO hands over the ending of the request's subrequests, for a response body that one of them
+// is still delivering after the runtime goes back to its pool; nil if the request made none.
+func (in *instance) detachIO() context.CancelFunc {
+	stop := in.ioCancel
+	in.ioCtx, in.ioCancel = nil, nil
+	return stop
+}
+
+// end cancels what the request left running (subrequests, timers), so nothing fires into the next
+// request.
 func (in *instance) end() {
+	if stop := in.detachIO(); stop != nil {
+		stop()
+	}
 	in.natives.closeBodies()
 	in.natives.closeHTML()
 	for id, t := range in.timers {

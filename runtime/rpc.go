@@ -36,7 +36,7 @@ func (n *natives) serviceCall(binding, method, args string) *goja.Promise {
 	if target == nil || !ok {
 		n.throw("service binding " + binding + " cannot make RPC calls here")
 	}
-	ctx, err := nextHop(n.in.ctx, "")
+	ctx, err := nextHop(n.in.subrequestCtx(), "")
 	if err != nil {
 		n.throw(err.Error())
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -278,6 +279,38 @@ func TestWaitUntilRunsAfterResponse(t *testing.T) {
 	for !strings.Contains(e.logs.text(), "background done") {
 		if time.Now().After(deadline) {
 			t.Fatalf("waitUntil work never finished: %s", e.logs.text())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// A subrequest the script hands to ctx.waitUntil is still in flight when the response goes out: it
+// finishes after, and is not cut off with the request (the usual "send a log line" pattern).
+func TestWaitUntilSubrequestFinishesAfterResponse(t *testing.T) {
+	origin := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		time.Sleep(50 * time.Millisecond)
+		io.WriteString(rw, "logged")
+	}))
+	defer origin.Close()
+	e := newTestEngine()
+	w := e.load(t, "wufetch", `export default { fetch(req, env, ctx) {
+  ctx.waitUntil(fetch(env.ORIGIN).then((r) => r.text()).then((t) => console.log("origin said " + t), (err) => console.log("failed: " + err)));
+  return new Response("now");
+} }`, func(s *WorkerSpec) { s.Vars = []Var{{Name: "ORIGIN", Value: origin.URL}} })
+	srv := httptest.NewServer(w) // which ends the request's context once the response is written
+	defer srv.Close()
+	res, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body, _ := io.ReadAll(res.Body); string(body) != "now" {
+		t.Fatalf("got %q", body)
+	}
+	res.Body.Close()
+	deadline := time.Now().Add(2 * time.Second)
+	for !strings.Contains(e.logs.text(), "origin said logged") {
+		if strings.Contains(e.logs.text(), "failed") || time.Now().After(deadline) {
+			t.Fatalf("the waitUntil subrequest did not finish: %s", e.logs.text())
 		}
 		time.Sleep(5 * time.Millisecond)
 	}

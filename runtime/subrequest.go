@@ -32,7 +32,7 @@ func (n *natives) request(init *goja.Object) (*http.Request, string) {
 			body = rc
 		}
 	}
-	req, err := http.NewRequestWithContext(n.in.ctx, init.Get("method").String(), init.Get("url").String(), body)
+	req, err := http.NewRequestWithContext(n.in.subrequestCtx(), init.Get("method").String(), init.Get("url").String(), body)
 	if err != nil {
 		n.typeError("fetch: %v", err)
 	}

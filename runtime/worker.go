@@ -64,7 +64,6 @@ type fetchTurn struct {
 	w      *Worker
 	in     *instance
 	gen    uint64
-	stop   context.CancelFunc
 	answer goja.Value
 	p      *goja.Promise // the answer as a promise, if the handler gave one
 }
@@ -80,7 +79,6 @@ func (w *Worker) start(ctx context.Context, r *http.Request) (fetchTurn, error) 
 		return fetchTurn{}, err
 	}
 	t := fetchTurn{w: w, in: in}
-	ctx, t.stop = context.WithCancel(ctx)
 	t.gen = in.begin(ctx, w.spec.CPULimit)
 	t.answer, t.p, err = in.call(func() (goja.Value, error) {
 		v, err := in.handle(goja.Undefined(), in.requestArgs(r, body, stream)...)
@@ -119,24 +117,27 @@ func (t *fetchTurn) finish() (*response, error) {
 			// The client left, but the script asked for time to finish work (ctx.waitUntil): as in
 			// Workers, that work goes on until it settles, within the wall limit.
 			t.w.release(in, t.gen)
-			t.stop()
 			return nil, err
 		}
 		t.fail()
 		return nil, err
 	}
 	if out.script != nil {
-		// The runtime serves the body first; waitUntil work is settled when it ends.
-		out.script.gen, out.script.stop = t.gen, t.stop
+		// The runtime serves the body first; waitUntil work is settled when it ends. Closing the
+		// body early ends the context the runtime's loop waits on, waking a read in progress.
+		var ctx context.Context
+		ctx, out.script.stop = context.WithCancel(in.ctx)
+		in.ctx, out.script.gen = ctx, t.gen
 		return out, nil
 	}
-	t.w.release(in, t.gen)
 	if out.stream != nil {
-		// A body passed through may still be arriving on a connection of this request's context.
-		out.stream = &closeHook{ReadCloser: out.stream, hook: t.stop}
-	} else {
-		t.stop()
+		// A body passed through may still be arriving on a connection of one of the request's
+		// subrequests: those end when it is closed rather than when the runtime is released.
+		if stop := in.detachIO(); stop != nil {
+			out.stream = &closeHook{ReadCloser: out.stream, hook: stop}
+		}
 	}
+	t.w.release(in, t.gen)
 	return out, nil
 }
 
@@ -144,7 +145,6 @@ func (t *fetchTurn) finish() (*response, error) {
 func (t *fetchTurn) fail() {
 	t.in.end()
 	t.w.put(t.in)
-	t.stop()
 }
 
 // closeHook runs hook after closing a body.
