@@ -464,7 +464,7 @@ func (n *natives) durableNatives(set func(string, any)) {
 		binding, id, name, init := c.Argument(0).String(), c.Argument(1).String(), c.Argument(2).String(), c.Argument(3).ToObject(n.in.vm)
 		o, ctx := n.durableHop(binding, id, name)
 		e, caller := n.in.w.engine, n.in.w
-		req, _ := n.request(init)
+		req, _ := n.request(ctx, init)
 		body, err := readBody(req, maxRequestBody) // bytes the script gave: read at once
 		if err != nil {
 			return n.in.vm.ToValue(n.async(func() (*http.Response, error) { return nil, err }, nil))

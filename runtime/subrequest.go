@@ -11,14 +11,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/dop251/goja"
 )
 
-// request builds a Go request from the prelude's {method, url, headers: [[k, v]], body, redirect}.
-func (n *natives) request(init *goja.Object) (*http.Request, string) {
+// request builds a Go request in ctx from the prelude's {method, url, headers: [[k, v]], body, redirect}.
+func (n *natives) request(ctx context.Context, init *goja.Object) (*http.Request, string) {
 	var body io.Reader
 	switch b := exported(init.Get("body")).(type) {
 	case []byte: // a Uint8Array, exported without a copy
@@ -32,7 +31,7 @@ func (n *natives) request(init *goja.Object) (*http.Request, string) {
 			body = rc
 		}
 	}
-	req, err := http.NewRequestWithContext(n.in.subrequestCtx(), init.Get("method").String(), init.Get("url").String(), body)
+	req, err := http.NewRequestWithContext(ctx, init.Get("method").String(), init.Get("url").String(), body)
 	if err != nil {
 		n.typeError("fetch: %v", err)
 	}
@@ -189,7 +188,8 @@ func (n *natives) answer(res *http.Response, err error, url func(*http.Response)
 // goResponse is the script's Response for an answer Go received.
 func (n *natives) goResponse(res *http.Response, url func(*http.Response) goja.Value) (goja.Value, error) {
 	vm := n.in.vm
-	statusText := strings.TrimSpace(strings.TrimPrefix(res.Status, strconv.Itoa(res.StatusCode)))
+	_, statusText, _ := strings.Cut(res.Status, " ") // of "200 OK"
+	statusText = strings.TrimSpace(statusText)
 	body, handle := goja.Undefined(), goja.Undefined()
 	if whole, ok := res.Body.(*wholeBody); ok {
 		body = vm.ToValue(vm.NewArrayBuffer(whole.bytes)) // a service binding's buffered answer: no stream needed
@@ -204,7 +204,7 @@ func (n *natives) goResponse(res *http.Response, url func(*http.Response) goja.V
 }
 
 func (n *natives) fetch(init *goja.Object) *goja.Promise {
-	req, redirect := n.request(init)
+	req, redirect := n.request(n.in.subrequestCtx(), init)
 	client := *n.in.w.engine.cfg.Fetch
 	switch redirect {
 	case "manual":
@@ -231,11 +231,11 @@ func (n *natives) service(binding string, init *goja.Object) *goja.Promise {
 	if target == nil || disp == nil {
 		panic(n.in.vm.NewGoError(fmt.Errorf("service binding %s is not yet supported by Weft", binding)))
 	}
-	req, _ := n.request(init)
 	ctx, err := nextHop(context.WithoutCancel(n.in.ctx), "")
 	if err != nil {
 		n.throw(err.Error())
 	}
+	req, _ := n.request(ctx, init)
 	asked := init.Get("url") // the answer's url, as in workerd
 	url := func(*http.Response) goja.Value { return asked }
 	call, err := guarded(func() (serviceCall, error) {
