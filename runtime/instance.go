@@ -191,6 +191,9 @@ func (in *instance) runJS(f func() error) (err error) {
 		in.broken = true
 		return *p
 	}
+	if err == nil {
+		return nil // before errors.As, whose targets escape: two allocations on every run
+	}
 	var ie *goja.InterruptedError
 	if errors.As(err, &ie) {
 		in.broken = true
