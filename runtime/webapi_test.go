@@ -262,11 +262,12 @@ export default { async fetch(req) {
   const t = new Tagged("http://x/t", "hi");
   const checks = [t instanceof Request, t instanceof Tagged, t.method, await t.text(), t.bodyUsed,
     new Plain("p") instanceof Response, await new Plain("p").text(), new Plain("p").headers.get("content-type"),
-    typeof Response.prototype.arrayBuffer, req instanceof Request];
+    typeof Response.prototype.arrayBuffer, req instanceof Request,
+    Object.getPrototypeOf(Response) === Object.getPrototypeOf(Request) && Object.getPrototypeOf(Response) !== Function.prototype];
   if (new URL(req.url).pathname === "/checks") return Response.json(checks);
   return new Page("welcome");
 } }`, nil)
-	if r := get(w, "http://sub/checks"); r.body != `[true,true,"POST","hi",true,true,"p","text/plain;charset=UTF-8","function",true]` {
+	if r := get(w, "http://sub/checks"); r.body != `[true,true,"POST","hi",true,true,"p","text/plain;charset=UTF-8","function",true,true]` {
 		t.Fatalf("checks: %d %s\n%s", r.status, r.body, e.logs.text())
 	}
 	if r := get(w, "http://sub/page"); r.status != 200 || r.body != "<h1>welcome</h1>" || r.header.Get("Content-Type") != "text/html" {

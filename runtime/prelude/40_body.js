@@ -200,10 +200,12 @@ function immutableAs(original, clone) {
 function protoDefaults(proto, fields) {
   for (const k of Object.keys(fields)) Object.defineProperty(proto, k, { value: fields[k], writable: true, configurable: true });
 }
-// Request and Response inherit Body's methods through their prototypes rather than extends, so that
-// constructing one is a single call: goja runs a derived class's super() as a call of its own.
-Object.setPrototypeOf(Request.prototype, Body.prototype);
-Object.setPrototypeOf(Response.prototype, Body.prototype);
+// Request and Response inherit from Body as if they extended it (prototypes and constructors alike),
+// but constructing one is a single call: goja runs a derived class's super() as a call of its own.
+for (const C of [Request, Response]) {
+  Object.setPrototypeOf(C.prototype, Body.prototype);
+  Object.setPrototypeOf(C, Body);
+}
 protoDefaults(Body.prototype, { _body: null, _used: false, _h: null, _goHeaders: null, _goHeadersImmutable: false, _ct: null });
 protoDefaults(Request.prototype, { redirect: "follow", signal: null, cf: undefined });
 protoDefaults(Response.prototype, { status: 200, statusText: "", type: "default", url: "", redirected: false, webSocket: null, cf: undefined });
