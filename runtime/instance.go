@@ -120,9 +120,9 @@ func (in *instance) begin(ctx context.Context, cpu time.Duration) uint64 {
 	return gen
 }
 
-// subrequestCtx is the context of the request's subrequests. They end with the request's work, when
-// the runtime is released (see end), not with its client: one handed to ctx.waitUntil goes on after
-// the response, and the client's connection, are done.
+// subrequestCtx is the context of the request's subrequests. They end when the request's work does,
+// as its runtime is released (see end), and not with its client: one handed to ctx.waitUntil outlives
+// the response and the client's connection.
 func (in *instance) subrequestCtx() context.Context {
 	if in.ioCtx == nil {
 		in.ioCtx, in.ioCancel = context.WithCancel(context.WithoutCancel(in.ctx))

@@ -180,6 +180,7 @@ func (in *instance) takeResponse() (*response, error) {
 	return res, err
 }
 
+// responseOf reads the response from __weft.respond's arguments.
 func (in *instance) responseOf(args []goja.Value) (*response, error) {
 	arg := func(i int) goja.Value {
 		if i < len(args) && !goja.IsUndefined(args[i]) && !goja.IsNull(args[i]) {
