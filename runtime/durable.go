@@ -461,10 +461,10 @@ func (n *natives) durableNatives(set func(string, any)) {
 	})
 	set("doNewId", newObjectID)
 	set("doFetch", func(c goja.FunctionCall) goja.Value { // direct form: no reflection per call
-		binding, id, name, init := c.Argument(0).String(), c.Argument(1).String(), c.Argument(2).String(), c.Argument(3).ToObject(n.in.vm)
+		binding, id, name := c.Argument(0).String(), c.Argument(1).String(), c.Argument(2).String()
 		o, ctx := n.durableHop(binding, id, name)
 		e, caller := n.in.w.engine, n.in.w
-		req, _ := n.request(ctx, init)
+		req := n.request(ctx, c.Argument(3).String(), c.Argument(4).String(), c.Argument(5), c.Argument(6)) // method, url, headers, body
 		body, err := readBody(req, maxRequestBody) // bytes the script gave: read at once
 		if err != nil {
 			return n.in.vm.ToValue(n.async(func() (*http.Response, error) { return nil, err }, nil))

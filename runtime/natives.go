@@ -64,9 +64,11 @@ func (n *natives) object(vm *goja.Runtime) *goja.Object {
 	// The natives every request may call take goja's direct form: goja calls a Go function of any
 	// other signature through reflection, which cost a twentieth of a service-binding hop.
 	set("waitUntil", func(goja.FunctionCall) goja.Value { n.in.waiting = true; return goja.Undefined() })
-	set("fetch", func(c goja.FunctionCall) goja.Value { return vm.ToValue(n.fetch(c.Argument(0).ToObject(vm))) })
-	set("service", func(c goja.FunctionCall) goja.Value {
-		return vm.ToValue(n.service(c.Argument(0).String(), c.Argument(1).ToObject(vm)))
+	set("fetch", func(c goja.FunctionCall) goja.Value { // (method, url, headers, redirect, body)
+		return vm.ToValue(n.fetch(c.Argument(0).String(), c.Argument(1).String(), c.Argument(2), c.Argument(3).String(), c.Argument(4)))
+	})
+	set("service", func(c goja.FunctionCall) goja.Value { // (binding, method, url, headers, body)
+		return vm.ToValue(n.service(c.Argument(0).String(), c.Argument(1).String(), c.Argument(2), c.Argument(3), c.Argument(4)))
 	})
 	set("respond", n.respond)
 	set("kvGet", func(c goja.FunctionCall) goja.Value { return n.kvGet(c.Argument(0).String(), c.Argument(1).String()) })

@@ -16,44 +16,41 @@ import (
 	"github.com/dop251/goja"
 )
 
-// request builds a Go request in ctx from the prelude's {method, url, headers: [[k, v]], body, redirect}.
-func (n *natives) request(ctx context.Context, init *goja.Object) (*http.Request, string) {
-	var body io.Reader
-	switch b := exported(init.Get("body")).(type) {
+// request builds a Go request in ctx from what the prelude sends (see outgoingBody): a method, a
+// URL, headers (a block or [name, value, …]) and a body that is null, a string, bytes, or the handle
+// of a Go body.
+func (n *natives) request(ctx context.Context, method, url string, headers, body goja.Value) *http.Request {
+	var rd io.Reader
+	switch b := exported(body).(type) {
 	case []byte: // a Uint8Array, exported without a copy
-		body = bytes.NewReader(b)
+		rd = bytes.NewReader(b)
 	case string:
-		body = strings.NewReader(b)
-	}
-	if h := init.Get("bodyHandle"); h != nil && !goja.IsUndefined(h) {
-		if rc := n.bodies[h.ToInteger()]; rc != nil {
-			delete(n.bodies, h.ToInteger()) // the outgoing request owns it now
-			body = rc
+		rd = strings.NewReader(b)
+	case int64:
+		if rc := n.bodies[b]; rc != nil {
+			delete(n.bodies, b) // the outgoing request owns it now
+			rd = rc
 		}
 	}
-	req, err := http.NewRequestWithContext(ctx, init.Get("method").String(), init.Get("url").String(), body)
+	req, err := http.NewRequestWithContext(ctx, method, url, rd)
 	if err != nil {
 		n.typeError("fetch: %v", err)
 	}
-	if _, streamed := body.(io.ReadCloser); streamed {
+	if _, streamed := rd.(io.ReadCloser); streamed {
 		req.ContentLength = -1
 	}
-	headers, err := headerList(init.Get("headers"))
+	list, err := headerList(headers)
 	if err != nil {
 		n.typeError("fetch: %v", err)
 	}
-	for _, kv := range headers {
+	for _, kv := range list {
 		if strings.EqualFold(kv[0], "host") {
 			req.Host = kv[1]
 			continue
 		}
 		req.Header.Add(kv[0], kv[1])
 	}
-	redirect := ""
-	if v := init.Get("redirect"); v != nil && !goja.IsUndefined(v) {
-		redirect = v.String()
-	}
-	return req, redirect
+	return req
 }
 
 // asyncString runs do on a goroutine and resolves the returned promise with its string on the loop.
@@ -203,8 +200,8 @@ func (n *natives) goResponse(res *http.Response, url func(*http.Response) goja.V
 	return n.in.response(goja.Undefined(), vm.ToValue(res.StatusCode), vm.ToValue(statusText), headerBlock(vm, res.Header, ""), body, handle, u)
 }
 
-func (n *natives) fetch(init *goja.Object) *goja.Promise {
-	req, redirect := n.request(n.in.subrequestCtx(), init)
+func (n *natives) fetch(method, url string, headers goja.Value, redirect string, body goja.Value) *goja.Promise {
+	req := n.request(n.in.subrequestCtx(), method, url, headers, body)
 	client := *n.in.w.engine.cfg.Fetch
 	switch redirect {
 	case "manual":
@@ -220,7 +217,7 @@ func (n *natives) fetch(init *goja.Object) *goja.Promise {
 	})
 }
 
-func (n *natives) service(binding string, init *goja.Object) *goja.Promise {
+func (n *natives) service(binding, method string, url, headers, body goja.Value) *goja.Promise {
 	var target map[string]string
 	for _, b := range n.in.w.spec.Bindings {
 		if b.Name == binding && b.Type == "service" {
@@ -235,15 +232,14 @@ func (n *natives) service(binding string, init *goja.Object) *goja.Promise {
 	if err != nil {
 		n.throw(err.Error())
 	}
-	req, _ := n.request(ctx, init)
-	asked := init.Get("url") // the answer's url, as in workerd
-	url := func(*http.Response) goja.Value { return asked }
+	req := n.request(ctx, method, url.String(), headers, body)
+	answerURL := func(*http.Response) goja.Value { return url } // the url asked for, as in workerd
 	call, err := guarded(func() (serviceCall, error) {
 		wk, done, err := disp.ServiceWorker(ctx, target["service"], target["environment"], req)
 		return serviceCall{wk, done}, err
 	})
 	if err != nil {
-		return n.async(func() (*http.Response, error) { return nil, err }, url)
+		return n.async(func() (*http.Response, error) { return nil, err }, answerURL)
 	}
 	return n.inline(func() (*http.Response, func() (*http.Response, error), error) {
 		return call.w.fetchStart(ctx, req)
@@ -251,7 +247,7 @@ func (n *natives) service(binding string, init *goja.Object) *goja.Promise {
 		res, err := call.w.Fetch(ctx, req)
 		call.done(res, err)
 		return res, err
-	}, call.done, url)
+	}, call.done, answerURL)
 }
 
 // serviceCall is the worker a service binding's request goes to, and the dispatcher's function that

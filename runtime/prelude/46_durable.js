@@ -67,7 +67,7 @@ class DurableObjectId {
 async function durableFetch(binding, id, input, init) {
   const req = sendable(input, init);
   const body = req._body === null ? null : await req._bytes();
-  return __weft.doFetch(binding, id._hex, id.name === undefined ? "" : id.name, { method: req.method, url: req.url, headers: req._headerList(), body });
+  return __weft.doFetch(binding, id._hex, id.name === undefined ? "" : id.name, req.method, req.url, req._headerList(), body);
 }
 
 function durableStub(binding, id) {

@@ -3,7 +3,7 @@ async function fetchImpl(input, init) {
   const signal = (init && init.signal) || (input instanceof Request ? input.signal : null);
   if (signal && signal.aborted) throw signal.reason;
   const req = sendable(input, init);
-  let pending = __weft.fetch(outgoingInit(req, req.redirect));
+  let pending = __weft.fetch(req.method, req.url, req._headerList(), req.redirect, outgoingBody(req));
   if (signal) {
     // An abort settles the fetch at once; the connection's late answer is dropped.
     pending = Promise.race([pending, new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }))]);
@@ -20,47 +20,37 @@ function sendable(input, init) {
   return input instanceof Request && init === undefined ? input : new Request(input, init);
 }
 
-// outgoingInit is what Go needs of a request it sends: method, URL, header pairs and body.
-function outgoingInit(req, redirect) {
-  const init = { method: req.method, url: req.url, headers: req._headerList(), redirect, body: null };
-  setOutgoingBody(req, init);
-  return init;
-}
-
-// setOutgoingBody gives Go a request's body: an untouched Go body passes through as its handle; the
-// script's own stream is pumped into a pipe chunk by chunk as the request sends it (each write waits
-// for the reader, so memory stays at one chunk); bytes and strings go as they are.
-function setOutgoingBody(req, init) {
-  if (req._body === null) return;
+// outgoingBody is what Go sends as a request's body: null, a string or Uint8Array of the body's own
+// bytes, which Go takes as they are, or the handle (a number) of a Go body: an untouched one passes
+// through, and the script's own stream is pumped into a pipe chunk by chunk as the request sends it
+// (each write waits for the reader, so memory stays at one chunk). Go takes a request as positional
+// arguments (method, url, headers, body): an object for them cost a hop as much as its property map.
+function outgoingBody(req) {
+  if (req._body === null) return null;
   if (req.bodyUsed || (req._body instanceof ReadableStream && req._body._locked)) {
     throw new TypeError("Body has already been used. It can only be used once.");
   }
   req._used = true;
   const handle = passableHandle(req._body);
-  if (handle !== undefined) {
-    init.bodyHandle = handle;
-    return;
-  }
-  if (!(req._body instanceof ReadableStream)) {
-    init.body = req._body; // a string or a Uint8Array of the body's own bytes, which Go takes as they are
-    return;
-  }
+  if (handle !== undefined) return handle;
+  if (!(req._body instanceof ReadableStream)) return req._body;
   const pipe = __weft.bodyPipe();
-  const reader = req._body.getReader();
-  (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        await __weft.bodyWrite(pipe, chunkBytes(value));
-      }
-      __weft.bodyEnd(pipe, "");
-    } catch (err) {
-      __weft.bodyEnd(pipe, String((err && err.message) || err));
-      reader.cancel(err).catch(() => {});
+  pumpBody(req._body.getReader(), pipe);
+  return pipe;
+}
+
+async function pumpBody(reader, pipe) {
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      await __weft.bodyWrite(pipe, chunkBytes(value));
     }
-  })();
-  init.bodyHandle = pipe;
+    __weft.bodyEnd(pipe, "");
+  } catch (err) {
+    __weft.bodyEnd(pipe, String((err && err.message) || err));
+    reader.cancel(err).catch(() => {});
+  }
 }
 
 // incomingBody is a Go answer's body: a stream, or bytes Go already had whole.
@@ -118,7 +108,8 @@ function serviceBinding(name) {
   binding.fetch = function fetch(input, init) {
     try {
       // The answer's url is the one the binding was asked for, as in workerd.
-      return __weft.service(name, outgoingInit(sendable(input, init), "manual"));
+      const req = sendable(input, init);
+      return __weft.service(name, req.method, req.url, req._headerList(), outgoingBody(req));
     } catch (err) {
       return Promise.reject(err);
     }
@@ -194,7 +185,7 @@ function exportChecked(res, stream) {
   if (typeof body === "string" || !(body instanceof ReadableStream)) { // goja's instanceof allocates
     if (res._used) throw new TypeError("Body has already been used. It can only be used once.");
     res._used = true;
-    return __weft.respond(status, statusText, headers, ct, body); // as in setOutgoingBody
+    return __weft.respond(status, statusText, headers, ct, body); // as in outgoingBody
   }
   if (!stream) return respondWhole(res._bytes(), status, statusText, headers, ct);
   if (res._used || body._locked) throw new TypeError("Body has already been used. It can only be used once.");
