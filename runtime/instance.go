@@ -115,8 +115,8 @@ func (in *instance) begin(ctx context.Context, cpu time.Duration) uint64 {
 	in.waiting = false
 	in.tap = nil
 	in.natives.subrequests = 0
-	in.natives.conns = nil                               // made by the request's first subrequest
-	in.natives.answered, in.natives.answerErr = nil, nil // left by a run that stopped after handing one over
+	in.natives.conns = nil                                 // made by the request's first subrequest
+	in.natives.responded, in.natives.respondErr = nil, nil // left by a run that stopped after handing one over
 	return gen
 }
 

@@ -34,8 +34,8 @@ type natives struct {
 	nextHTML    int64
 	html        map[int64]*htmlSession // HTMLRewriter passes in progress
 	storage     storageCache           // the hosted Durable Object's storage, as read and written
-	answered    *response              // the response handed over by __weft.respond, until taken
-	answerErr   error                  // or why it could not be read
+	responded   *response              // the response handed over by __weft.respond, until taken
+	respondErr  error                  // or why it could not be read
 }
 
 func (n *natives) object(vm *goja.Runtime) *goja.Object {

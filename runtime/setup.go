@@ -166,14 +166,14 @@ func (c *lastString) ofBytes(vm *goja.Runtime, b []byte) goja.Value {
 // bytes or a string (body), a Go body passed through whole (bodyHandle), or the script's stream
 // (read, cancel).
 func (n *natives) respond(c goja.FunctionCall) goja.Value {
-	n.answered, n.answerErr = n.in.responseOf(c.Arguments)
+	n.responded, n.respondErr = n.in.responseOf(c.Arguments)
 	return goja.Undefined()
 }
 
 // takeResponse takes the response handed over by the run that settled the handler's answer.
 func (in *instance) takeResponse() (*response, error) {
-	res, err := in.natives.answered, in.natives.answerErr
-	in.natives.answered, in.natives.answerErr = nil, nil
+	res, err := in.natives.responded, in.natives.respondErr
+	in.natives.responded, in.natives.respondErr = nil, nil
 	if res == nil && err == nil {
 		return nil, errors.New("runtime: the handler's answer was settled but no response was handed over")
 	}

@@ -228,11 +228,12 @@ func requestURL(r *http.Request) string {
 	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
 		scheme = "https"
 	}
-	// The target as the client sent it, when plain, is what Go's URL would write back.
-	uri := r.RequestURI
-	if !plainURL(r.Host, uri) {
-		uri = r.URL.RequestURI()
+	// The target as the client sent it, when plain, is what Go's URL would write back and what the
+	// parser would write.
+	if plainURL(r.Host, r.RequestURI) {
+		return scheme + "://" + r.Host + r.RequestURI
 	}
+	uri := r.URL.RequestURI()
 	raw := scheme + "://" + r.Host + uri
 	if plainURL(r.Host, uri) {
 		return raw // already as the parser would write it

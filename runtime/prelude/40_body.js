@@ -1,14 +1,15 @@
 // Request and Response, with workerd's defaults (content-type of string and JSON bodies, status checks).
+const textPlain = "text/plain;charset=UTF-8"; // a string body's content type
 function extractBody(body) {
   if (body == null) return { body: null, type: null };
   // A string stays a string until something needs its bytes: Go encodes it on the way out.
-  if (typeof body === "string") return { body, type: "text/plain;charset=UTF-8" };
+  if (typeof body === "string") return { body, type: textPlain };
   if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return { body: new Uint8Array(bytesOf(body)), type: null };
   if (body instanceof URLSearchParams) return { body: body.toString(), type: "application/x-www-form-urlencoded;charset=UTF-8" };
   if (body instanceof ReadableStream) return { body, type: null };
   if (body instanceof Blob) return { body: body._bytes.slice(), type: body.type || null };
   if (body instanceof FormData) return multipartEncode(body);
-  return { body: String(body), type: "text/plain;charset=UTF-8" };
+  return { body: String(body), type: textPlain };
 }
 
 
@@ -19,7 +20,7 @@ class Body {
   // _initBody takes the body and, unless headers (null when not built) name one, its content type.
   _initBody(body, headers) {
     if (body === null) { this._body = null; return; }
-    let b = body, type = "text/plain;charset=UTF-8"; // a string, the usual body, skips extractBody's object
+    let b = body, type = textPlain; // a string, the usual body, skips extractBody's object
     if (typeof body !== "string") ({ body: b, type } = extractBody(body));
     this._body = b;
     if (!type) return;
@@ -145,7 +146,7 @@ class Response {
   constructor(body = null, init = noInit) {
     if (init === noInit && typeof body === "string") { // new Response(text), the usual answer
       this._body = body;
-      this._ct = "text/plain;charset=UTF-8";
+      this._ct = textPlain;
       return;
     }
     if (init.status !== undefined) {
