@@ -455,7 +455,8 @@ func TestPerEnvironmentLimits(t *testing.T) {
 
 // A whole body has its length, whatever the script gave: a string (written as TextEncoder would, a
 // lone surrogate as U+FFFD), an empty string, bytes, or nothing. A service binding's caller gets its
-// own bytes: writing to them leaves the callee's string as it was.
+// own bytes: writing to them leaves the callee's string as it was. A string answer reaches the
+// caller as its UTF-8, whichever way the caller reads it, and is used up once read.
 func TestWholeBodiesCarryTheirLength(t *testing.T) {
 	e := newTestEngine()
 	inner := e.load(t, "inner", `const text = "héllo \ud800", ascii = "hello";
@@ -468,6 +469,17 @@ export default { fetch(req) {
   return new Response(text);
 } }`, nil)
 	w := e.load(t, "outer", `export default { async fetch(req, env) {
+  if (new URL(req.url).pathname === "/text") {
+    const res = await env.INNER.fetch("http://inner/");
+    const text = await res.text();
+    let again;
+    try { await res.text(); again = "read twice" } catch (err) { again = err.constructor.name }
+    const bytes = new Uint8Array(await (await env.INNER.fetch("http://inner/")).arrayBuffer());
+    const streamed = await (await env.INNER.fetch("http://inner/")).body.getReader().read();
+    const copy = (await env.INNER.fetch("http://inner/")).clone();
+    return Response.json({ text, used: res.bodyUsed, again, length: bytes.length, last: bytes[bytes.length - 1],
+      streamed: streamed.value.length, clone: await copy.text(), type: res.headers.get("content-type") });
+  }
   const seen = [];
   for (let i = 0; i < 2; i++) {
     const bytes = new Uint8Array(await (await env.INNER.fetch("http://inner/ascii")).arrayBuffer());
@@ -490,5 +502,9 @@ export default { fetch(req) {
 	bytes := "104,101,108,108,111"
 	if r := get(w, "http://outer/"); r.body != bytes+" | "+bytes {
 		t.Errorf("the caller got %q", r.body)
+	}
+	want := `{"text":"héllo �","used":true,"again":"TypeError","length":10,"last":189,"streamed":10,"clone":"héllo �","type":"text/plain;charset=UTF-8"}`
+	if r := get(w, "http://outer/text"); r.body != want {
+		t.Errorf("the caller read a string answer as %s\nwant %s", r.body, want)
 	}
 }

@@ -308,13 +308,15 @@ func headerList(v goja.Value) ([][2]string, error) {
 		if block == "" {
 			return nil, nil
 		}
-		parts := strings.Split(block, "\x00")
-		if len(parts)%2 != 0 {
+		seps := strings.Count(block, "\x00")
+		if seps%2 != 1 {
 			return nil, fmt.Errorf("headers: want names and values")
 		}
-		out := make([][2]string, len(parts)/2)
-		for i := range out {
-			out[i] = [2]string{parts[2*i], parts[2*i+1]}
+		out := make([][2]string, 0, (seps+1)/2)
+		for len(out) < cap(out) { // cut in place: the pairs share the block's bytes
+			name, rest, _ := strings.Cut(block, "\x00")
+			value, next, _ := strings.Cut(rest, "\x00")
+			out, block = append(out, [2]string{name, value}), next
 		}
 		return out, nil
 	}

@@ -48,7 +48,7 @@ func (n *natives) request(ctx context.Context, method, url string, headers, body
 			req.Host = kv[1]
 			continue
 		}
-		req.Header.Add(kv[0], kv[1])
+		addHeader(req.Header, kv[0], kv[1])
 	}
 	return req
 }
@@ -188,8 +188,12 @@ func (n *natives) goResponse(res *http.Response, url func(*http.Response) goja.V
 	_, statusText, _ := strings.Cut(res.Status, " ") // of "200 OK"
 	statusText = strings.TrimSpace(statusText)
 	body, handle := goja.Undefined(), goja.Undefined()
-	if whole, ok := res.Body.(*wholeBody); ok {
-		body = vm.ToValue(vm.NewArrayBuffer(whole.bytes)) // a service binding's buffered answer: no stream needed
+	if whole, ok := res.Body.(*wholeBody); ok { // a service binding's buffered answer: no stream needed
+		if whole.text != "" {
+			body = vm.ToValue(whole.text) // its bytes are the string's UTF-8, as the caller's Response reads them
+		} else {
+			body = vm.ToValue(vm.NewArrayBuffer(whole.bytes))
+		}
 	} else {
 		handle = vm.ToValue(n.openBody(res.Body))
 	}

@@ -2,7 +2,9 @@ package runtime
 
 import (
 	"net/http"
+	"net/textproto"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/dop251/goja"
@@ -291,13 +293,18 @@ func TestHeaderListsRoundTrip(t *testing.T) {
 			}
 			got := http.Header{}
 			for _, kv := range list {
-				got.Add(kv[0], kv[1])
+				addHeader(got, kv[0], kv[1])
 			}
 			want := h.Clone()
 			want.Set("Host", "example.com")
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("%T: got %v, want %v", v, got, want)
 			}
+		}
+	}
+	for lower, name := range canonicalNames { // a name spelled otherwise would hide from Header.Get
+		if want := textproto.CanonicalMIMEHeaderKey(lower); name != want || strings.ToLower(name) != lower {
+			t.Errorf("canonicalNames[%q] = %q, want %q", lower, name, want)
 		}
 	}
 	if _, err := headerList(vm.ToValue("odd\x00count\x00list")); err == nil {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/textproto"
 	"strconv"
 	"strings"
 	"sync"
@@ -39,6 +40,29 @@ type response struct {
 	stream     io.ReadCloser
 	script     *scriptStream
 }
+
+// addHeader adds a header from a script's list, whose names are lowercase, under Go's canonical
+// name. The common names are spelled out: canonicalizing a lowercase name costs a scan and often an
+// allocation, and every response has a content type.
+func addHeader(h http.Header, name, value string) {
+	key := canonicalNames[name]
+	if key == "" {
+		key = textproto.CanonicalMIMEHeaderKey(name)
+	}
+	h[key] = append(h[key], value)
+}
+
+// canonicalNames maps the lowercase spelling of common header names to Go's canonical one.
+var canonicalNames = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{"Accept", "Accept-Encoding", "Accept-Language", "Access-Control-Allow-Origin",
+		"Authorization", "Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language",
+		"Content-Length", "Content-Type", "Cookie", "Date", "Etag", "Expires", "Last-Modified", "Location",
+		"Origin", "Referer", "Server", "Set-Cookie", "User-Agent", "Vary", "X-Forwarded-For", "X-Forwarded-Proto"} {
+		m[strings.ToLower(k)] = k
+	}
+	return m
+}()
 
 // reader is a streamed body, or nil.
 func (res *response) reader() io.ReadCloser {
@@ -295,12 +319,12 @@ func (w *Worker) serve(rw http.ResponseWriter, r *http.Request) error {
 	}
 	h := rw.Header()
 	for _, kv := range res.headers {
-		h.Add(kv[0], kv[1])
+		addHeader(h, kv[0], kv[1])
 	}
 	body := res.reader()
 	if body == nil {
-		if h.Get("Content-Length") == "" && (res.body != nil || res.text != "") {
-			h.Set("Content-Length", strconv.Itoa(len(res.body)+len(res.text)))
+		if _, set := h["Content-Length"]; !set && (res.body != nil || res.text != "") {
+			h["Content-Length"] = []string{strconv.Itoa(len(res.body) + len(res.text))}
 		}
 		rw.WriteHeader(res.status)
 		if res.text != "" {
@@ -425,30 +449,32 @@ func (w *Worker) inProcessError(err error) error {
 	return err
 }
 
-// wholeBody is a body already in memory: an in-process caller takes its bytes without reading.
+// wholeBody is a body already in memory: an in-process caller takes its bytes, or the string the
+// callee's script answered with, without reading.
 type wholeBody struct {
-	*bytes.Reader
+	io.Reader
 	bytes []byte
+	text  string // when non-empty, the body, and bytes is nil
 }
 
 func (*wholeBody) Close() error { return nil }
 
 // httpResponse is the response as net/http's, for in-process callers.
 func (res *response) httpResponse(r *http.Request) *http.Response {
-	h := http.Header{}
+	h := make(http.Header, len(res.headers))
 	for _, kv := range res.headers {
-		h.Add(kv[0], kv[1])
+		addHeader(h, kv[0], kv[1])
 	}
 	text := res.statusText
 	if text == "" {
 		text = http.StatusText(res.status)
 	}
-	whole := res.body
+	whole := &wholeBody{Reader: bytes.NewReader(res.body), bytes: res.body}
 	if res.text != "" {
-		whole = []byte(res.text) // the caller's script may write to the bytes it gets
+		whole = &wholeBody{Reader: strings.NewReader(res.text), text: res.text}
 	}
 	out := &http.Response{StatusCode: res.status, Status: strconv.Itoa(res.status) + " " + text, Header: h,
-		Body: &wholeBody{Reader: bytes.NewReader(whole), bytes: whole}, ContentLength: int64(len(whole)), Request: r}
+		Body: whole, ContentLength: int64(len(res.body) + len(res.text)), Request: r}
 	if body := res.reader(); body != nil {
 		out.Body, out.ContentLength = body, -1
 	}

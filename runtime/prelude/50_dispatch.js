@@ -53,13 +53,15 @@ async function pumpBody(reader, pipe) {
   }
 }
 
-// incomingBody is a Go answer's body: a stream, or bytes Go already had whole.
+// incomingBody is a Go answer's body: a stream, bytes Go already had whole, or the string an
+// in-process callee answered with, which stays a string as the callee's own Response kept it.
 function incomingBody(status, body, bodyHandle) {
   if (nullBodyStatus.includes(status)) {
     if (bodyHandle !== undefined) __weft.bodyClose(bodyHandle);
     return null;
   }
   if (bodyHandle !== undefined) return nativeStream(bodyHandle);
+  if (typeof body === "string") return body;
   return body ? new Uint8Array(body) : null;
 }
 
