@@ -182,26 +182,37 @@ func (n *natives) answer(res *http.Response, err error, url func(*http.Response)
 	resolve(r)
 }
 
-// goResponse is the script's Response for an answer Go received.
+// goResponse is the script's Response for an answer Go received. Its body goes to the prelude as
+// null for a status that has none (the body is closed here), as a string or bytes Go had whole, or
+// as the handle of a stream; its url as "" when there is none.
 func (n *natives) goResponse(res *http.Response, url func(*http.Response) goja.Value) (goja.Value, error) {
 	vm := n.in.vm
 	_, statusText, _ := strings.Cut(res.Status, " ") // of "200 OK"
 	statusText = strings.TrimSpace(statusText)
-	body, handle := goja.Undefined(), goja.Undefined()
-	if whole, ok := res.Body.(*wholeBody); ok { // a service binding's buffered answer: no stream needed
-		if whole.text != "" {
-			body = vm.ToValue(whole.text) // its bytes are the string's UTF-8, as the caller's Response reads them
-		} else {
-			body = vm.ToValue(vm.NewArrayBuffer(whole.bytes))
-		}
-	} else {
+	body, handle := goja.Null(), goja.Undefined()
+	whole, isWhole := res.Body.(*wholeBody)
+	switch {
+	case nullBodyStatus(res.StatusCode):
+		res.Body.Close()
+	case isWhole && whole.text != "": // a service binding's buffered answer: no stream needed
+		body = vm.ToValue(whole.text) // its bytes are the string's UTF-8, as the caller's Response reads them
+	case isWhole:
+		body = vm.ToValue(vm.NewArrayBuffer(whole.bytes))
+	default:
 		handle = vm.ToValue(n.openBody(res.Body))
 	}
-	u := goja.Undefined()
+	u := vm.ToValue("")
 	if url != nil {
-		u = url(res)
+		if v := url(res); !goja.IsUndefined(v) {
+			u = v
+		}
 	}
 	return n.in.response(goja.Undefined(), vm.ToValue(res.StatusCode), vm.ToValue(statusText), headerBlock(vm, res.Header, ""), body, handle, u)
+}
+
+// nullBodyStatus reports whether a response with status has no body (Fetch's null body status).
+func nullBodyStatus(status int) bool {
+	return status == 101 || status == 204 || status == 205 || status == 304
 }
 
 func (n *natives) fetch(method, url string, headers goja.Value, redirect string, body goja.Value) *goja.Promise {

@@ -53,18 +53,6 @@ async function pumpBody(reader, pipe) {
   }
 }
 
-// incomingBody is a Go answer's body: a stream, bytes Go already had whole, or the string an
-// in-process callee answered with, which stays a string as the callee's own Response kept it.
-function incomingBody(status, body, bodyHandle) {
-  if (nullBodyStatus.includes(status)) {
-    if (bodyHandle !== undefined) __weft.bodyClose(bodyHandle);
-    return null;
-  }
-  if (bodyHandle !== undefined) return nativeStream(bodyHandle);
-  if (typeof body === "string") return body;
-  return body ? new Uint8Array(body) : null;
-}
-
 // Requests made from what Go parsed are not redirected by fetch() when sent on, as in workerd. Their
 // headers, and those of the responses Go received, are read-only.
 const goRequestProto = Object.create(Request.prototype);
@@ -84,12 +72,15 @@ protoDefaults(goResponseProto, { _goHeadersImmutable: true });
 // goResponse is the Response for an answer Go received (fetch, a service binding, a Durable
 // Object): Go calls it as the answer arrives (natives.async) and settles the caller's promise with
 // it, which costs no promise job of its own. Status and headers were checked where the answer was
-// made, so they are not again.
+// made, so they are not again. Its body is null, a stream (bodyHandle), or what Go had whole: an
+// in-process callee's string, which stays a string as the callee's own Response kept it, or bytes.
+// Every field is in the literal, even when it is the default: goja defines a literal's fields as
+// they are, where assigning one later first looks along the prototype chain for a setter.
 function goResponse(status, statusText, headers, body, bodyHandle, url) {
-  const r = { __proto__: goResponseProto, status, _goHeaders: headers, _body: incomingBody(status, body, bodyHandle) };
-  if (statusText) r.statusText = statusText;
-  if (url) r.url = url;
-  return r;
+  return {
+    __proto__: goResponseProto, status, statusText, url, _goHeaders: headers,
+    _body: bodyHandle !== undefined ? nativeStream(bodyHandle) : body === null || typeof body === "string" ? body : new Uint8Array(body),
+  };
 }
 
 const listeners = {};
