@@ -110,8 +110,9 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Worker failed to start; see the environment's logs", http.StatusInternalServerError)
 		return
 	}
-	// Which version answered, so splits and pins can be checked from outside.
-	w.Header().Set(headerVersionOverride, strconv.Itoa(v.Number))
+	// Which version answered, so splits and pins can be checked from outside. The name is canonical
+	// already, so it goes in without Header.Set's scan.
+	w.Header()[headerVersionOverride] = []string{strconv.Itoa(v.Number)}
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	wk.ServeHTTP(rec, r)
