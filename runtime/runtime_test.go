@@ -664,6 +664,34 @@ func TestServiceBindingCalleeCPUIsNotChargedToTheCaller(t *testing.T) {
 	}
 }
 
+// Fetch, the in-process call for callers outside the runtimes, gives a whole answer's status line and
+// headers as net/http would, though a calling runtime reads them straight from the response.
+func TestFetchDescribesAWholeAnswer(t *testing.T) {
+	e := newTestEngine()
+	w := e.load(t, "teapot", `export default { fetch() {
+  return new Response("short and stout", { status: 418, statusText: "Teapot", headers: { "x-pot": "brown", etag: '"1"' } });
+} }`, nil)
+	res, err := w.Fetch(context.Background(), httptest.NewRequest("GET", "http://teapot/", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	if res.Status != "418 Teapot" || res.Header.Get("X-Pot") != "brown" || res.Header.Get("Etag") != `"1"` ||
+		res.Header.Get("Content-Type") != "text/plain;charset=UTF-8" || string(body) != "short and stout" {
+		t.Fatalf("%s %v %q", res.Status, res.Header, body)
+	}
+	caller := e.load(t, "caller", `export default { async fetch(req, env) {
+  const res = await env.POT.fetch("http://teapot/");
+  return Response.json([res.status, res.statusText, res.url, [...res.headers], await res.text()]);
+} }`, func(s *WorkerSpec) {
+		s.Bindings = []Binding{{Name: "POT", Type: "service", Target: map[string]string{"service": "teapot"}}}
+	})
+	want := `[418,"Teapot","http://teapot/",[["content-type","text/plain;charset=UTF-8"],["etag","\"1\""],["x-pot","brown"]],"short and stout"]`
+	if r := get(caller, "http://caller/"); r.body != want {
+		t.Fatalf("through a binding: %s\nwant %s", r.body, want)
+	}
+}
+
 // Calls whose callees wait (here on an origin) are still in flight together: the second call starts
 // while the first waits, as the origin only answers the first once the second has arrived.
 func TestServiceBindingCallsOverlap(t *testing.T) {

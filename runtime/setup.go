@@ -258,29 +258,52 @@ func headerBlock(vm *goja.Runtime, h http.Header, host string) goja.Value {
 	}
 	var b strings.Builder
 	b.Grow(size)
-	add := func(name, value string) {
-		if b.Len() > 0 {
-			b.WriteByte(0)
-		}
-		for i := 0; i < len(name); i++ {
-			c := name[i]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			b.WriteByte(c)
-		}
-		b.WriteByte(0)
-		b.WriteString(value)
-	}
 	if host != "" {
-		add("host", host)
+		addToBlock(&b, "host", host)
 	}
 	for k, vs := range h {
 		for _, v := range vs {
-			add(k, v)
+			addToBlock(&b, k, v)
 		}
 	}
 	return vm.ToValue(b.String())
+}
+
+// listBlock is headerBlock of a header list, such as an in-process callee's response has.
+func listBlock(vm *goja.Runtime, list [][2]string) goja.Value {
+	size := 0
+	for _, kv := range list {
+		if strings.IndexByte(kv[1], 0) >= 0 {
+			h := make(http.Header, len(list))
+			for _, kv := range list {
+				addHeader(h, kv[0], kv[1])
+			}
+			return headerArray(vm, h, "")
+		}
+		size += len(kv[0]) + len(kv[1]) + 2
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for _, kv := range list {
+		addToBlock(&b, kv[0], kv[1])
+	}
+	return vm.ToValue(b.String())
+}
+
+// addToBlock appends a header to a block, its name lowercased.
+func addToBlock(b *strings.Builder, name, value string) {
+	if b.Len() > 0 {
+		b.WriteByte(0)
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
+	b.WriteByte(0)
+	b.WriteString(value)
 }
 
 // headerArray is the header list as a JavaScript array [name, value, …].

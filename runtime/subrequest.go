@@ -187,17 +187,23 @@ func (n *natives) answer(res *http.Response, err error, url func(*http.Response)
 // as the handle of a stream; its url as "" when there is none.
 func (n *natives) goResponse(res *http.Response, url func(*http.Response) goja.Value) (goja.Value, error) {
 	vm := n.in.vm
-	_, statusText, _ := strings.Cut(res.Status, " ") // of "200 OK"
-	statusText = strings.TrimSpace(statusText)
-	body, handle := goja.Null(), goja.Undefined()
+	var statusText string
+	var headers goja.Value
 	whole, isWhole := res.Body.(*wholeBody)
+	if isWhole { // an in-process callee's answer, read as it made it
+		statusText, headers = whole.res.shownStatusText(), listBlock(vm, whole.res.headers)
+	} else {
+		_, statusText, _ = strings.Cut(res.Status, " ") // of "200 OK"
+		statusText, headers = strings.TrimSpace(statusText), headerBlock(vm, res.Header, "")
+	}
+	body, handle := goja.Null(), goja.Undefined()
 	switch {
 	case nullBodyStatus(res.StatusCode):
 		res.Body.Close()
-	case isWhole && whole.text != "": // a service binding's buffered answer: no stream needed
-		body = vm.ToValue(whole.text) // its bytes are the string's UTF-8, as the caller's Response reads them
+	case isWhole && whole.res.text != "": // a buffered answer: no stream needed
+		body = vm.ToValue(whole.res.text) // its bytes are the string's UTF-8, as the caller's Response reads them
 	case isWhole:
-		body = vm.ToValue(vm.NewArrayBuffer(whole.bytes))
+		body = vm.ToValue(vm.NewArrayBuffer(whole.res.body))
 	default:
 		handle = vm.ToValue(n.openBody(res.Body))
 	}
@@ -207,7 +213,7 @@ func (n *natives) goResponse(res *http.Response, url func(*http.Response) goja.V
 			u = v
 		}
 	}
-	return n.in.response(goja.Undefined(), vm.ToValue(res.StatusCode), vm.ToValue(statusText), headerBlock(vm, res.Header, ""), body, handle, u)
+	return n.in.response(goja.Undefined(), vm.ToValue(res.StatusCode), vm.ToValue(statusText), headers, body, handle, u)
 }
 
 // nullBodyStatus reports whether a response with status has no body (Fetch's null body status).

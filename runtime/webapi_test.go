@@ -286,7 +286,11 @@ func TestHeaderListsRoundTrip(t *testing.T) {
 		{"Content-Type": {"text/plain"}, "Set-Cookie": {"a=1", "b=2"}, "X-Empty": {""}},
 		{"X-Nul": {"a\x00b"}, "Accept": {"*/*"}},
 	} {
-		for _, v := range []goja.Value{headerBlock(vm, h, "example.com"), headerArray(vm, h, "example.com")} {
+		hostList, err := headerList(headerArray(vm, h, "example.com"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range []goja.Value{headerBlock(vm, h, "example.com"), headerArray(vm, h, "example.com"), listBlock(vm, hostList)} {
 			list, err := headerList(v)
 			if err != nil {
 				t.Fatal(err)

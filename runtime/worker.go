@@ -404,7 +404,11 @@ func requestID() string {
 
 // Fetch runs the handler in-process and returns its response (service bindings, tests).
 func (w *Worker) Fetch(ctx context.Context, r *http.Request) (*http.Response, error) {
-	return completed(w.fetchStart(ctx, r))
+	res, err := completed(w.fetchStart(ctx, r))
+	if whole, ok := res.Body.(*wholeBody); ok && err == nil {
+		whole.res.described(res)
+	}
+	return res, err
 }
 
 // completed is an in-process call started as fetchStart starts one, waited for if still pending.
@@ -449,36 +453,49 @@ func (w *Worker) inProcessError(err error) error {
 	return err
 }
 
-// wholeBody is a body already in memory: an in-process caller takes its bytes, or the string the
-// callee's script answered with, without reading.
+// wholeBody is a body already in memory, with the in-process callee's response it belongs to: an
+// in-process caller takes its bytes, or the string the callee's script answered with, and its header
+// list and status text (see goResponse), without reading and without Go's header map.
 type wholeBody struct {
 	io.Reader
-	bytes []byte
-	text  string // when non-empty, the body, and bytes is nil
+	res *response
 }
 
 func (*wholeBody) Close() error { return nil }
 
-// httpResponse is the response as net/http's, for in-process callers.
+// httpResponse is the response as net/http's, for in-process callers. A whole body carries the
+// response itself, which the caller's runtime reads as it is, so its Status and Header are filled
+// only for a caller outside the runtimes (Fetch); a streamed body's are filled here.
 func (res *response) httpResponse(r *http.Request) *http.Response {
-	h := make(http.Header, len(res.headers))
-	for _, kv := range res.headers {
-		addHeader(h, kv[0], kv[1])
-	}
-	text := res.statusText
-	if text == "" {
-		text = http.StatusText(res.status)
-	}
-	whole := &wholeBody{Reader: bytes.NewReader(res.body), bytes: res.body}
-	if res.text != "" {
-		whole = &wholeBody{Reader: strings.NewReader(res.text), text: res.text}
-	}
-	out := &http.Response{StatusCode: res.status, Status: strconv.Itoa(res.status) + " " + text, Header: h,
-		Body: whole, ContentLength: int64(len(res.body) + len(res.text)), Request: r}
+	out := &http.Response{StatusCode: res.status, Request: r}
 	if body := res.reader(); body != nil {
 		out.Body, out.ContentLength = body, -1
+		return res.described(out)
 	}
+	var whole io.Reader = bytes.NewReader(res.body)
+	if res.text != "" {
+		whole = strings.NewReader(res.text)
+	}
+	out.Body, out.ContentLength = &wholeBody{Reader: whole, res: res}, int64(len(res.body)+len(res.text))
 	return out
+}
+
+// described fills out's Status and Header from res.
+func (res *response) described(out *http.Response) *http.Response {
+	out.Header = make(http.Header, len(res.headers))
+	for _, kv := range res.headers {
+		addHeader(out.Header, kv[0], kv[1])
+	}
+	out.Status = strconv.Itoa(res.status) + " " + res.shownStatusText()
+	return out
+}
+
+// shownStatusText is the status text an in-process caller sees: the script's own, or the standard one.
+func (res *response) shownStatusText() string {
+	if res.statusText == "" {
+		return http.StatusText(res.status)
+	}
+	return res.statusText
 }
 
 // dispatch runs one of the prelude's event handlers (queue, scheduled, rpc) on a pooled runtime; read
