@@ -464,8 +464,7 @@ func (n *natives) durableNatives(set func(string, any)) {
 		binding, id, name := c.Argument(0).String(), c.Argument(1).String(), c.Argument(2).String()
 		o, ctx := n.durableHop(binding, id, name)
 		e, caller := n.in.w.engine, n.in.w
-		method, url, headers := c.Argument(3).String(), c.Argument(4).String(), c.Argument(5)
-		req := n.request(ctx, method, url, headers, c.Argument(6))
+		req := n.inProcessRequest(ctx, c.Argument(3).String(), c.Argument(4), c.Argument(5), c.Argument(6))
 		body, err := readBody(req, maxRequestBody) // bytes the script gave: read at once
 		if err != nil {
 			return n.in.vm.ToValue(n.async(func() (*http.Response, error) { return nil, err }, nil))

@@ -126,8 +126,17 @@ func (w *Worker) envValue(vm *goja.Runtime) goja.Value {
 func (in *instance) requestArgs(r *http.Request, body []byte, stream io.ReadCloser) []goja.Value {
 	vm := in.vm
 	in.cfText = in.w.engine.appendRequestCF(in.cfText[:0], r)
-	args := []goja.Value{in.method.of(vm, r.Method), vm.ToValue(requestURL(r)), headerBlock(vm, r.Header, r.Host),
-		in.cf.ofBytes(vm, in.cfText), goja.Undefined(), goja.Undefined()}
+	var url, headers goja.Value
+	if sent := sentFormOf(r); sent != nil {
+		url, headers = sent.url, sent.headers
+	}
+	if url == nil {
+		url = vm.ToValue(requestURL(r))
+	}
+	if headers == nil {
+		headers = headerBlock(vm, r.Header, r.Host)
+	}
+	args := []goja.Value{in.method.of(vm, r.Method), url, headers, in.cf.ofBytes(vm, in.cfText), goja.Undefined(), goja.Undefined()}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		if stream != nil {
 			args[5] = vm.ToValue(in.natives.openBody(stream))

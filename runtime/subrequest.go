@@ -53,6 +53,39 @@ func (n *natives) request(ctx context.Context, method, url string, headers, body
 	return req
 }
 
+// inProcessRequest is n.request for a runtime in this process (a service binding, a Durable
+// Object). The request keeps the script's URL and, when the script passed on a block Go made, its
+// header block: the callee's runtime takes them as they are (sentFormOf) rather than rebuilding them
+// from Go's URL and header map. Both are strings, which goja shares between runtimes as they are.
+func (n *natives) inProcessRequest(ctx context.Context, method string, url, headers, body goja.Value) *http.Request {
+	sent := &sentForm{url: url}
+	if block, ok := headers.(goja.String); ok && strings.HasPrefix(block.String(), "host\x00") {
+		sent.headers = headers // as headerBlock makes it: the host first, then the rest
+	}
+	req := n.request(context.WithValue(ctx, sentFormKey{}, sent), method, url.String(), headers, body)
+	sent.req = req
+	return req
+}
+
+// sentForm is the URL and header block an in-process request was sent with.
+type sentForm struct {
+	req          *http.Request
+	url, headers goja.Value
+}
+
+type sentFormKey struct{}
+
+// sentFormOf is the form r was sent with in process, if it was (its headers are nil unless a block).
+func sentFormOf(r *http.Request) *sentForm {
+	if !r.URL.IsAbs() { // a client's request to the gateway
+		return nil
+	}
+	if sent, _ := r.Context().Value(sentFormKey{}).(*sentForm); sent != nil && sent.req == r {
+		return sent
+	}
+	return nil
+}
+
 // asyncString runs do on a goroutine and resolves the returned promise with its string on the loop.
 func (n *natives) asyncString(do func() (string, error)) *goja.Promise {
 	return offLoop(n.in, do, func(s string) any { return s })
@@ -253,7 +286,7 @@ func (n *natives) service(binding, method string, url, headers, body goja.Value)
 	if err != nil {
 		n.throw(err.Error())
 	}
-	req := n.request(ctx, method, url.String(), headers, body)
+	req := n.inProcessRequest(ctx, method, url, headers, body)
 	answerURL := func(*http.Response) goja.Value { return url } // the url asked for, as in workerd
 	call, err := guarded(func() (serviceCall, error) {
 		wk, done, err := disp.ServiceWorker(ctx, target["service"], target["environment"], req)

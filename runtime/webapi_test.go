@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"fmt"
 	"net/http"
 	"net/textproto"
 	"reflect"
@@ -210,6 +211,30 @@ func TestHeadersCrossServiceBindingsReadOrUntouched(t *testing.T) {
 	r = do(w, "GET", "http://outer/read", "", caller)
 	if want := "saw c1|a=1;b=2|content-type,set-cookie,set-cookie,x-inner"; r.body != want {
 		t.Fatalf("read: %q, want %q", r.body, want)
+	}
+}
+
+// A request passed on through a binding reaches the callee with the URL and headers the caller's
+// Request had, whether its header block went on untouched (and the callee takes it as it is) or the
+// script rebuilt the headers (and they went through Go's header map).
+func TestRequestsCrossServiceBindingsAsSent(t *testing.T) {
+	e := newTestEngine()
+	e.load(t, "inner", `export default { fetch(req) {
+  return Response.json({ method: req.method, url: req.url, headers: [...req.headers] });
+} }`, nil)
+	w := e.load(t, "outer", `export default { async fetch(req, env) {
+  if (new URL(req.url).pathname === "/rebuilt/a%20b") return env.INNER.fetch(new Request(req.url, { method: req.method, headers: [...req.headers] }));
+  return env.INNER.fetch(req);
+} }`, func(s *WorkerSpec) {
+		s.Bindings = []Binding{{Name: "INNER", Type: "service", Target: map[string]string{"service": "inner"}}}
+	})
+	headers := map[string]string{"X-Caller": "c1", "Accept": "text/html"}
+	want := `{"method":"PUT","url":"http://outer/%s/a%%20b?q=%%22x%%22","headers":[["accept","text/html"],["host","outer"],["x-caller","c1"]]}`
+	for _, path := range []string{"passed", "rebuilt"} {
+		r := do(w, "PUT", "http://outer/"+path+"/a%20b?q=\"x\"", "", headers)
+		if want := fmt.Sprintf(want, path); r.body != want {
+			t.Errorf("%s: %s\nwant %s", path, r.body, want)
+		}
 	}
 }
 
