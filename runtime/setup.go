@@ -128,9 +128,11 @@ func (in *instance) requestArgs(r *http.Request, body []byte, stream io.ReadClos
 	in.cfText = in.w.engine.appendRequestCF(in.cfText[:0], r)
 	var url, headers goja.Value
 	if sent := sentFormOf(r); sent != nil {
-		url, headers = sent.url, sent.headers
-	}
-	if url == nil {
+		url = vm.ToValue(sent.url)
+		if sent.headers != "" {
+			headers = vm.ToValue(sent.headers)
+		}
+	} else {
 		url = vm.ToValue(requestURL(r))
 	}
 	if headers == nil {

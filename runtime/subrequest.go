@@ -56,26 +56,27 @@ func (n *natives) request(ctx context.Context, method, url string, headers, body
 // inProcessRequest is n.request for a runtime in this process (a service binding, a Durable
 // Object). The request keeps the script's URL and, when the script passed on a block Go made, its
 // header block: the callee's runtime takes them as they are (sentFormOf) rather than rebuilding them
-// from Go's URL and header map. Both are strings, which goja shares between runtimes as they are.
+// from Go's URL and header map. They cross as Go strings: a goja string may be scanned lazily on first
+// use, so one runtime's value must not be used by another, which may run at the same time.
 func (n *natives) inProcessRequest(ctx context.Context, method string, url, headers, body goja.Value) *http.Request {
-	sent := &sentForm{url: url}
+	sent := &sentForm{url: url.String()}
 	if block, ok := headers.(goja.String); ok && strings.HasPrefix(block.String(), "host\x00") {
-		sent.headers = headers // as headerBlock makes it: the host first, then the rest
+		sent.headers = block.String() // as headerBlock makes it: the host first, then the rest
 	}
-	req := n.request(context.WithValue(ctx, sentFormKey{}, sent), method, url.String(), headers, body)
+	req := n.request(context.WithValue(ctx, sentFormKey{}, sent), method, sent.url, headers, body)
 	sent.req = req
 	return req
 }
 
-// sentForm is the URL and header block an in-process request was sent with.
+// sentForm is the URL and header block ("" if none) an in-process request was sent with.
 type sentForm struct {
 	req          *http.Request
-	url, headers goja.Value
+	url, headers string
 }
 
 type sentFormKey struct{}
 
-// sentFormOf is the form r was sent with in process, if it was (its headers are nil unless a block).
+// sentFormOf is the form r was sent with in process, if it was.
 func sentFormOf(r *http.Request) *sentForm {
 	if !r.URL.IsAbs() { // a client's request to the gateway
 		return nil
