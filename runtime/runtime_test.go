@@ -680,6 +680,10 @@ func TestFetchDescribesAWholeAnswer(t *testing.T) {
 		res.Header.Get("Content-Type") != "text/plain;charset=UTF-8" || string(body) != "short and stout" {
 		t.Fatalf("%s %v %q", res.Status, res.Header, body)
 	}
+	failing := e.load(t, "failing", `export default { fetch() { throw new Error("no tea") } }`, nil)
+	if res, err := failing.Fetch(context.Background(), httptest.NewRequest("GET", "http://failing/", nil)); err == nil || res != nil {
+		t.Fatalf("a failing handler gave %v, %v", res, err)
+	}
 	caller := e.load(t, "caller", `export default { async fetch(req, env) {
   const res = await env.POT.fetch("http://teapot/");
   return Response.json([res.status, res.statusText, res.url, [...res.headers], await res.text()]);

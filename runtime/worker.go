@@ -405,10 +405,13 @@ func requestID() string {
 // Fetch runs the handler in-process and returns its response (service bindings, tests).
 func (w *Worker) Fetch(ctx context.Context, r *http.Request) (*http.Response, error) {
 	res, err := completed(w.fetchStart(ctx, r))
-	if whole, ok := res.Body.(*wholeBody); ok && err == nil {
+	if err != nil {
+		return nil, err
+	}
+	if whole, ok := res.Body.(*wholeBody); ok {
 		whole.res.described(res)
 	}
-	return res, err
+	return res, nil
 }
 
 // completed is an in-process call started as fetchStart starts one, waited for if still pending.
