@@ -60,8 +60,10 @@ func (n *natives) request(ctx context.Context, method, url string, headers, body
 // use, so one runtime's value must not be used by another, which may run at the same time.
 func (n *natives) inProcessRequest(ctx context.Context, method string, url, headers, body goja.Value) *http.Request {
 	sent := &sentForm{url: url.String()}
-	if block, ok := headers.(goja.String); ok && strings.HasPrefix(block.String(), "host\x00") {
-		sent.headers = block.String() // as headerBlock makes it: the host first, then the rest
+	if _, isBlock := headers.(goja.String); isBlock {
+		if block := headers.String(); strings.HasPrefix(block, "host\x00") {
+			sent.headers = block // as headerBlock makes it: the host first, then the rest
+		}
 	}
 	req := n.request(context.WithValue(ctx, sentFormKey{}, sent), method, sent.url, headers, body)
 	sent.req = req
@@ -283,6 +285,8 @@ func (n *natives) service(binding, method string, url, headers, body goja.Value)
 	if target == nil || disp == nil {
 		panic(n.in.vm.NewGoError(fmt.Errorf("service binding %s is not yet supported by Weft", binding)))
 	}
+	// Unlike a fetch, a hop does not take the request's subrequest context (made, and cancelled, per
+	// request): the callee runs under its own CPU and wall limits, so its context need not end here.
 	ctx, err := nextHop(context.WithoutCancel(n.in.ctx), "")
 	if err != nil {
 		n.throw(err.Error())

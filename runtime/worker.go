@@ -244,7 +244,7 @@ func requestURL(r *http.Request) string {
 	if r.URL.IsAbs() {
 		raw := r.URL.String()
 		if (r.URL.Scheme == "http" || r.URL.Scheme == "https") && r.URL.User == nil && r.URL.Fragment == "" && plainURL(r.URL.Host, r.URL.RequestURI()) {
-			return raw // a service binding's request, from a URL the script's runtime already parsed
+			return raw // a plain absolute target: a proxy-style client, or Fetch (a binding's request carries its own URL, see sentFormOf)
 		}
 		return whatwgHref(raw)
 	}
