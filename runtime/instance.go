@@ -130,19 +130,12 @@ func (in *instance) subrequestCtx() context.Context {
 	return in.ioCtx
 }
 
-// detachIO hands over the ending of the request's subrequests, for a response body that one of them
-// is still delivering after the runtime goes back to its pool; nil if the request made none.
-func (in *instance) detachIO() context.CancelFunc {
-	stop := in.ioCancel
-	in.ioCtx, in.ioCancel = nil, nil
-	return stop
-}
-
 // end cancels what the request left running (subrequests, timers), so nothing fires into the next
 // request.
 func (in *instance) end() {
-	if stop := in.detachIO(); stop != nil {
-		stop()
+	if in.ioCancel != nil { // the request's subrequests; see fetchTurn.finish for a body passed through
+		in.ioCancel()
+		in.ioCtx, in.ioCancel = nil, nil
 	}
 	in.natives.closeBodies()
 	in.natives.closeHTML()

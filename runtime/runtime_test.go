@@ -316,6 +316,43 @@ func TestWaitUntilSubrequestFinishesAfterResponse(t *testing.T) {
 	}
 }
 
+// A response whose body is a subrequest's, passed through, must not end the request's other
+// subrequests when the client has read it: a waitUntil subrequest started before it goes on.
+func TestWaitUntilSubrequestOutlivesAPassedThroughBody(t *testing.T) {
+	origin := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" {
+			time.Sleep(150 * time.Millisecond)
+		}
+		io.WriteString(rw, "from "+r.URL.Path)
+	}))
+	defer origin.Close()
+	e := newTestEngine()
+	w := e.load(t, "wupass", `export default { async fetch(req, env, ctx) {
+  ctx.waitUntil(fetch(env.ORIGIN + "/slow").then((r) => r.text()).then((t) => console.log("origin said " + t), (err) => console.log("failed: " + err)));
+  return fetch(env.ORIGIN + "/page");
+} }`, func(s *WorkerSpec) { s.Vars = []Var{{Name: "ORIGIN", Value: origin.URL}} })
+	srv := httptest.NewServer(w)
+	defer srv.Close()
+	for i := 0; i < 3; i++ { // the second and third reuse the runtime the first released
+		res, err := http.Get(srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if body, _ := io.ReadAll(res.Body); string(body) != "from /page" {
+			t.Fatalf("got %q", body)
+		}
+		res.Body.Close()
+		const want = "origin said from /slow"
+		deadline := time.Now().Add(2 * time.Second)
+		for strings.Count(e.logs.text(), want) <= i {
+			if strings.Contains(e.logs.text(), "failed") || time.Now().After(deadline) {
+				t.Fatalf("the waitUntil subrequest did not finish: %s", e.logs.text())
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+}
+
 func TestEnvHoldsVarsSecretsAndPendingBindings(t *testing.T) {
 	e := newTestEngine()
 	w := e.load(t, "env", `export default { async fetch(req, env) {

@@ -154,12 +154,13 @@ func (t *fetchTurn) finish() (*response, error) {
 		in.ctx, out.script.gen = ctx, t.gen
 		return out, nil
 	}
-	if out.stream != nil {
+	if out.stream != nil && in.ioCancel != nil {
 		// A body passed through may still be arriving on a connection of one of the request's
-		// subrequests: those end when it is closed rather than when the runtime is released.
-		if stop := in.detachIO(); stop != nil {
-			out.stream = &closeHook{ReadCloser: out.stream, hook: stop}
-		}
+		// subrequests, while ctx.waitUntil work may still be making others: they end when the body
+		// is closed and the runtime released, whichever comes last.
+		stop := afterBoth(in.ioCancel)
+		in.ioCancel = stop
+		out.stream = &closeHook{ReadCloser: out.stream, hook: sync.OnceFunc(stop)}
 	}
 	t.w.release(in, t.gen)
 	return out, nil
@@ -169,6 +170,16 @@ func (t *fetchTurn) finish() (*response, error) {
 func (t *fetchTurn) fail() {
 	t.in.end()
 	t.w.put(t.in)
+}
+
+// afterBoth returns a function that calls f the second time it is called.
+func afterBoth(f func()) func() {
+	var calls atomic.Int32
+	return func() {
+		if calls.Add(1) == 2 {
+			f()
+		}
+	}
 }
 
 // closeHook runs hook after closing a body.
