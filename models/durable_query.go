@@ -25,43 +25,41 @@ func (s *Store) DOGet(ctx context.Context, ns, id string, keys []string) (map[st
 	return out, nil
 }
 
-// doWriteBatch is the most rows one INSERT writes, and the most keys one DELETE names.
-const doWriteBatch = 128
-
 // DOWrite commits an object's writes atomically: puts (key → value) and deletes. The runtime
-// gathers every write its objects made since the last commit into one call.
+// gathers every write its objects made since the last commit into one call. The statements are
+// prepared (hotStatements), as an object may write on every request.
 func (s *Store) DOWrite(ctx context.Context, ns, id string, puts map[string]string, deletes []string) error {
-	rows := make([]DOEntry, 0, len(puts))
-	for k, v := range puts {
-		rows = append(rows, DOEntry{Namespace: ns, ObjectID: id, Key: k, Value: v})
-	}
-	upsert := clause.OnConflict{UpdateAll: true}
-	if len(deletes) == 0 && len(rows) <= doWriteBatch { // one statement is atomic on its own
-		if len(rows) == 0 {
-			return nil
-		}
-		if err := s.single(ctx).Clauses(upsert).Create(&rows).Error; err != nil {
-			return fmt.Errorf("models: durable write: %w", err)
-		}
-		return nil
-	}
-	err := s.read(ctx).Transaction(func(tx *gorm.DB) error {
-		for len(deletes) > 0 {
-			n := min(len(deletes), doWriteBatch)
-			if err := tx.Where("namespace = ? AND object_id = ? AND key IN ?", ns, id, deletes[:n]).Delete(&DOEntry{}).Error; err != nil {
-				return err
-			}
-			deletes = deletes[n:]
-		}
-		if len(rows) == 0 {
-			return nil
-		}
-		return tx.Clauses(upsert).CreateInBatches(rows, doWriteBatch).Error
-	})
-	if err != nil {
+	if err := s.doWrite(ctx, ns, id, puts, deletes); err != nil {
 		return fmt.Errorf("models: durable write: %w", err)
 	}
 	return nil
+}
+
+func (s *Store) doWrite(ctx context.Context, ns, id string, puts map[string]string, deletes []string) error {
+	if len(deletes) == 0 && len(puts) <= 1 { // one statement is atomic on its own: no BEGIN and COMMIT
+		for k, v := range puts {
+			_, err := s.hot.doPut.ExecContext(ctx, ns, id, k, v)
+			return err
+		}
+		return nil
+	}
+	tx, err := s.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() // after Commit, a no-op
+	del, put := tx.StmtContext(ctx, s.hot.doDelete), tx.StmtContext(ctx, s.hot.doPut)
+	for _, k := range deletes {
+		if _, err := del.ExecContext(ctx, ns, id, k); err != nil {
+			return err
+		}
+	}
+	for k, v := range puts {
+		if _, err := put.ExecContext(ctx, ns, id, k, v); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
 }
 
 // DODeleteAll deletes an object's storage and its alarm.

@@ -3,11 +3,12 @@ package models_test
 import (
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"testing"
 )
 
-// One DOWrite is one commit: puts and deletes land together, past the rows one statement holds, and
-// a write that fails part-way leaves the storage as it was.
+// One DOWrite is one commit: puts and deletes land together, however many, and a write that fails
+// part-way leaves the storage as it was.
 func TestDurableWriteIsAtomic(t *testing.T) {
 	st, db := openStoreAt(t, filepath.Join(t.TempDir(), "weft.db"))
 	const ns, id = "svc/production/C", "obj"
@@ -48,5 +49,18 @@ func TestDurableWriteIsAtomic(t *testing.T) {
 	after, err := st.DOGet(ctx, ns, id, keys(300))
 	if err != nil || len(after) != 101 || after["k000"] != "again" || after["k250"] != "vk250" {
 		t.Fatalf("a failed write changed the storage: %d keys, k000=%q, k250=%q, %v", len(after), after["k000"], after["k250"], err)
+	}
+}
+
+// BenchmarkDOWriteOne is a Durable Object's usual commit: one key written, as a counter does.
+func BenchmarkDOWriteOne(b *testing.B) {
+	st, _ := openStoreAt(b, filepath.Join(b.TempDir(), "weft.db"))
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		if err := st.DOWrite(ctx, "svc/production/Counter", "obj", map[string]string{"n": strconv.Itoa(i)}, nil); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

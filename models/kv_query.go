@@ -201,10 +201,8 @@ func (s *Store) KVPut(ctx context.Context, namespace, key string, value []byte, 
 	if value == nil {
 		value = []byte{}
 	}
-	e := KVEntry{NamespaceID: id, Key: key, Value: value, Metadata: metadata, Expiration: expiration}
 	defer s.kvReads.forget(id, key) // after the write, so a read in between cannot cache the old row
-	err = s.single(ctx).Clauses(clause.OnConflict{UpdateAll: true}).Create(&e).Error
-	if err != nil {
+	if _, err := s.hot.kvPut.ExecContext(ctx, id, key, value, metadata, expiration); err != nil {
 		return fmt.Errorf("models: KV put: %w", err)
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/aes"
 	"crypto/cipher"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -15,6 +16,8 @@ import (
 // calls the change hook after commit so the gateway can swap its routing snapshot.
 type Store struct {
 	db       *gorm.DB
+	sql      *sql.DB // db's, for the prepared hot statements
+	hot      *hotStatements
 	aead     cipher.AEAD
 	onChange func()
 	kv       kvIDs // namespace ids by name
@@ -35,7 +38,15 @@ func NewStore(db *gorm.DB, secretKey []byte) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("models: secret key: %w", err)
 	}
-	return &Store{db: db, aead: aead, kvReads: newKVCache()}, nil
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("models: open store: %w", err)
+	}
+	hot, err := prepareHot(sqlDB)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{db: db, sql: sqlDB, hot: hot, aead: aead, kvReads: newKVCache()}, nil
 }
 
 // OnChange registers f to run after every committed change to routing-relevant state.
@@ -43,11 +54,8 @@ func (s *Store) OnChange(f func()) { s.onChange = f }
 
 // Close closes the database.
 func (s *Store) Close() error {
-	sqlDB, err := s.db.DB()
-	if err != nil {
-		return err
-	}
-	return sqlDB.Close()
+	s.hot.close()
+	return s.sql.Close()
 }
 
 // write runs fn in a transaction and, if it commits, notifies the change hook.

@@ -30,7 +30,7 @@ func openStore(t *testing.T) (*models.Store, string) {
 
 // openStoreAt opens a migrated store at path, and the database under it for tests that reach past
 // the store.
-func openStoreAt(t *testing.T, path string) (*models.Store, *gorm.DB) {
+func openStoreAt(t testing.TB, path string) (*models.Store, *gorm.DB) {
 	t.Helper()
 	db, err := models.OpenDB(path)
 	if err != nil {
