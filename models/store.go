@@ -71,12 +71,6 @@ func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 
 func (s *Store) read(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
 
-// single is for a write that is one SQL statement, atomic on its own: gorm's default wrapping
-// transaction would add a BEGIN and a COMMIT round trip to every KV or Durable Object put.
-func (s *Store) single(ctx context.Context) *gorm.DB {
-	return s.db.WithContext(ctx).Session(&gorm.Session{SkipDefaultTransaction: true})
-}
-
 // audit records one event inside the caller's transaction.
 func audit(tx *gorm.DB, a Actor, action, service, env, resource, before, after string) error {
 	ev := AuditEvent{Actor: a.Name, Source: a.Source, Action: action, Service: service, Environment: env,
