@@ -307,8 +307,15 @@ func TestWaitUntilSubrequestFinishesAfterResponse(t *testing.T) {
 		t.Fatalf("got %q", body)
 	}
 	res.Body.Close()
+	awaitWaitUntilLog(t, e, "origin said logged", 1)
+}
+
+// awaitWaitUntilLog waits until the worker's waitUntil work has logged line n times, and fails if
+// it logged a failure first.
+func awaitWaitUntilLog(t *testing.T, e *testEngine, line string, n int) {
+	t.Helper()
 	deadline := time.Now().Add(2 * time.Second)
-	for !strings.Contains(e.logs.text(), "origin said logged") {
+	for strings.Count(e.logs.text(), line) < n {
 		if strings.Contains(e.logs.text(), "failed") || time.Now().After(deadline) {
 			t.Fatalf("the waitUntil subrequest did not finish: %s", e.logs.text())
 		}
@@ -342,14 +349,7 @@ func TestWaitUntilSubrequestOutlivesAPassedThroughBody(t *testing.T) {
 			t.Fatalf("got %q", body)
 		}
 		res.Body.Close()
-		const want = "origin said from /slow"
-		deadline := time.Now().Add(2 * time.Second)
-		for strings.Count(e.logs.text(), want) <= i {
-			if strings.Contains(e.logs.text(), "failed") || time.Now().After(deadline) {
-				t.Fatalf("the waitUntil subrequest did not finish: %s", e.logs.text())
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
+		awaitWaitUntilLog(t, e, "origin said from /slow", i+1)
 	}
 }
 
