@@ -19,15 +19,32 @@ import (
 
 // htmlToken is one token as the prelude sees it.
 type htmlToken struct {
-	Kind    string      `json:"kind"` // start, end, text, comment, doctype
-	Raw     string      `json:"raw"`
-	Tag     string      `json:"tag,omitempty"`
-	Attrs   [][2]string `json:"attrs,omitempty"`
-	ID      int         `json:"id,omitempty"`      // start: the element; end: the element it closes
-	Void    bool        `json:"void,omitempty"`    // start: has no end tag
-	Matches []int       `json:"matches,omitempty"` // start: selectors the element matches; text: those its parent matches
-	Name    string      `json:"name,omitempty"`    // doctype
+	Kind    tokenKind
+	Raw     string
+	Tag     string
+	Attrs   []tagAttr // start: filled in only for a token the prelude reads
+	ID      int       // start: the element; end: the element it closes
+	Flags   int       // start: elementVoid, elementSelfClosing
+	Matches []int     // start: selectors the element matches; text: those its parent matches
+	Name    string    // doctype
 }
+
+// tokenKind numbers the kinds as the prelude's RewriteRun does; a raw run is a plain string there.
+type tokenKind int
+
+const (
+	tokenRaw tokenKind = iota
+	tokenStart
+	tokenEnd
+	tokenText
+	tokenComment
+	tokenDoctype
+)
+
+const (
+	elementVoid        = 1 // has no end tag (a void element, or written "<x/>")
+	elementSelfClosing = 2 // written "<x/>"
+)
 
 // voidElements never have an end tag.
 var voidElements = map[string]bool{"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true, "img": true,
@@ -92,13 +109,14 @@ func tokenize(r io.Reader, compiled []cascadia.Sel, emit func(t htmlToken, raw [
 					matches = append(matches, i)
 				}
 			}
-			t := htmlToken{Kind: "start", Tag: tok.Data, ID: nextID, Matches: matches}
-			for _, a := range tok.Attr {
-				t.Attrs = append(t.Attrs, [2]string{a.Key, a.Val})
+			t := htmlToken{Kind: tokenStart, Tag: tok.Data, ID: nextID, Matches: matches}
+			if tt == html.SelfClosingTagToken {
+				t.Flags = elementVoid | elementSelfClosing
+			} else if voidElements[tok.Data] {
+				t.Flags = elementVoid
 			}
-			t.Void = tt == html.SelfClosingTagToken || voidElements[tok.Data]
 			emit(t, raw)
-			if !t.Void {
+			if t.Flags&elementVoid == 0 {
 				within := append([]int(nil), top.within...)
 				for _, m := range matches {
 					if !slices.Contains(within, m) {
@@ -118,32 +136,32 @@ func tokenize(r io.Reader, compiled []cascadia.Sel, emit func(t htmlToken, raw [
 				}
 			}
 			if at < 0 {
-				emit(htmlToken{Kind: "end", Tag: string(name)}, raw)
+				emit(htmlToken{Kind: tokenEnd, Tag: string(name)}, raw)
 				continue
 			}
 			for len(stack) > at+1 { // implied ends of elements left open inside
 				inner := stack[len(stack)-1]
 				stack = stack[:len(stack)-1]
-				emit(htmlToken{Kind: "end", Tag: inner.node.Data, ID: inner.id}, nil)
+				emit(htmlToken{Kind: tokenEnd, Tag: inner.node.Data, ID: inner.id}, nil)
 				dropChildren(inner.node)
 			}
 			closing := stack[at]
 			stack = stack[:at]
-			emit(htmlToken{Kind: "end", Tag: closing.node.Data, ID: closing.id}, raw)
+			emit(htmlToken{Kind: tokenEnd, Tag: closing.node.Data, ID: closing.id}, raw)
 			dropChildren(closing.node)
 		case html.TextToken:
-			emit(htmlToken{Kind: "text", Matches: top.within}, raw)
+			emit(htmlToken{Kind: tokenText, Matches: top.within}, raw)
 		case html.CommentToken:
-			emit(htmlToken{Kind: "comment", Matches: top.within}, raw)
+			emit(htmlToken{Kind: tokenComment, Matches: top.within}, raw)
 		case html.DoctypeToken:
 			raw = bytes.Clone(raw) // Token() below moves on
-			emit(htmlToken{Kind: "doctype", Name: z.Token().Data}, raw)
+			emit(htmlToken{Kind: tokenDoctype, Name: z.Token().Data}, raw)
 		}
 	}
 	for len(stack) > 1 {
 		inner := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		emit(htmlToken{Kind: "end", Tag: inner.node.Data, ID: inner.id}, nil)
+		emit(htmlToken{Kind: tokenEnd, Tag: inner.node.Data, ID: inner.id}, nil)
 	}
 	return nil
 }
@@ -168,21 +186,25 @@ func (r rewriteNeeds) any(flags []bool, matches []int) bool {
 	return false
 }
 
-// wanted reports whether the prelude must see t; open holds the ids of elements it saw start.
+// wanted reports whether the prelude must see t; open holds the ids of elements it saw start and
+// has not yet seen end.
 func (r rewriteNeeds) wanted(t htmlToken, open map[int]bool) bool {
 	switch t.Kind {
-	case "start":
+	case tokenStart:
 		if r.any(r.Element, t.Matches) {
 			open[t.ID] = true
 			return true
 		}
-	case "end":
-		return open[t.ID]
-	case "text":
+	case tokenEnd:
+		if open[t.ID] {
+			delete(open, t.ID)
+			return true
+		}
+	case tokenText:
 		return r.DocText || r.any(r.Text, t.Matches)
-	case "comment":
+	case tokenComment:
 		return r.DocComments || r.any(r.Comments, t.Matches)
-	case "doctype":
+	case tokenDoctype:
 		return r.DocDoctype
 	}
 	return false
@@ -206,7 +228,7 @@ func parseNeeds(needs map[string]any) rewriteNeeds {
 }
 
 // tokenBatch collects the tokens the prelude reads. Runs of tokens no handler looks at become one
-// "raw" token: the script's loop touches only what it rewrites.
+// raw run: the script's loop touches only what it rewrites.
 type tokenBatch struct {
 	needs   rewriteNeeds
 	open    map[int]bool // elements the prelude saw start, whose ends it must see
@@ -221,12 +243,15 @@ func (b *tokenBatch) add(t htmlToken, raw []byte) {
 	}
 	b.flushRaw()
 	t.Raw = string(raw)
+	if t.Kind == tokenStart {
+		t.Attrs = scanTagAttrs(raw)
+	}
 	b.out = append(b.out, t)
 }
 
 func (b *tokenBatch) flushRaw() {
 	if len(b.pending) > 0 {
-		b.out = append(b.out, htmlToken{Kind: "raw", Raw: string(b.pending)})
+		b.out = append(b.out, htmlToken{Kind: tokenRaw, Raw: string(b.pending)})
 		b.pending = b.pending[:0]
 	}
 }
@@ -239,32 +264,79 @@ func (b *tokenBatch) take() []htmlToken {
 	return out
 }
 
-// tokenValues is a batch as the prelude's RewriteRun reads it, made on the loop: a raw run is its
-// string, any other token [kind, raw, tag, id, attrs as a flat name/value list, void, matches,
-// doctype name]. Arrays cost goja far less to make and read than Go maps wrapped as objects.
-func tokenValues(vm *goja.Runtime, toks []htmlToken) goja.Value {
-	out := make([]any, len(toks))
-	for i, t := range toks {
-		if t.Kind == "raw" {
-			out[i] = t.Raw
+// tokenValues is a batch as the prelude's RewriteRun reads it, made on the loop: an array of pages,
+// each a flat array of tokens. A raw run is its string; any other token is htmlTokenHead entries —
+// kind, raw, tag, id, flags, matches (a selector's index, or an array of them when there are
+// several), doctype name, and the number of attributes — then each attribute's name, value, start
+// and end (see tagAttr). Tokens are laid out flat, and a page holds at most htmlPageSize entries
+// unless one token needs more, because of what goja costs: an array is six allocations, a number
+// past 127 one (and the script's index arithmetic makes numbers), and a page has thousands of tokens.
+// Names come from names, a runtime's cache of the tag and attribute names it has seen.
+func tokenValues(vm *goja.Runtime, names *htmlNames, toks []htmlToken) goja.Value {
+	var pages []any
+	page := make([]any, 0, htmlPageSize)
+	flush := func() {
+		if len(page) > 0 {
+			pages = append(pages, vm.NewArray(page...))
+			page = page[:0]
+		}
+	}
+	undefined := goja.Undefined()
+	for _, t := range toks {
+		if t.Kind == tokenRaw {
+			if len(page)+1 > htmlPageSize {
+				flush()
+			}
+			page = append(page, t.Raw)
 			continue
 		}
-		var attrs, matches any = goja.Undefined(), goja.Undefined()
-		if t.Kind == "start" {
-			flat := make([]any, 0, 2*len(t.Attrs))
-			for _, a := range t.Attrs {
-				flat = append(flat, a[0], a[1])
-			}
-			attrs = vm.NewArray(flat...)
+		if len(page)+htmlTokenHead+4*len(t.Attrs) > htmlPageSize {
+			flush()
 		}
-		if len(t.Matches) > 0 {
+		var matches, tag, name goja.Value = undefined, undefined, undefined
+		switch len(t.Matches) {
+		case 0:
+		case 1:
+			matches = vm.ToValue(t.Matches[0])
+		default:
 			ms := make([]any, len(t.Matches))
 			for j, x := range t.Matches {
 				ms[j] = x
 			}
 			matches = vm.NewArray(ms...)
 		}
-		out[i] = vm.NewArray(t.Kind, t.Raw, t.Tag, t.ID, attrs, t.Void, matches, t.Name)
+		if t.Tag != "" {
+			tag = names.of(vm, t.Tag)
+		}
+		if t.Name != "" {
+			name = vm.ToValue(t.Name)
+		}
+		page = append(page, int(t.Kind), t.Raw, tag, t.ID, t.Flags, matches, name, len(t.Attrs))
+		for _, a := range t.Attrs {
+			page = append(page, names.of(vm, a.name), a.value, a.start, a.end)
+		}
 	}
-	return vm.NewArray(out...)
+	flush()
+	return vm.NewArray(pages...)
+}
+
+const (
+	htmlTokenHead = 8   // a token's entries before its attributes
+	htmlPageSize  = 127 // the largest index goja keeps as a shared number
+)
+
+// htmlNames keeps the goja strings of the tag and attribute names a runtime's passes have seen: the
+// same few recur on every page.
+type htmlNames map[string]goja.Value
+
+func (c *htmlNames) of(vm *goja.Runtime, name string) goja.Value {
+	if v, ok := (*c)[name]; ok {
+		return v
+	}
+	if *c == nil || len(*c) >= 1024 { // a hostile page may make up names without end
+		*c = htmlNames{}
+	}
+	v := vm.ToValue(name)
+	(*c)[name] = v
+	return v
 }

@@ -125,7 +125,7 @@ func (n *natives) htmlNatives(set func(string, any)) {
 			if res.done {
 				delete(n.html, handle)
 			}
-			return tokenValues(in.vm, res.tokens)
+			return tokenValues(in.vm, &n.htmlNames, res.tokens)
 		})
 	})
 }

@@ -33,6 +33,7 @@ type natives struct {
 	pipes       map[int64]*io.PipeWriter // request bodies the script is writing
 	nextHTML    int64
 	html        map[int64]*htmlSession // HTMLRewriter passes in progress
+	htmlNames   htmlNames              // tag and attribute names as goja strings (tokenValues)
 	storage     storageCache           // the hosted Durable Object's storage, as read and written
 	responded   *response              // the response handed over by __weft.respond, until taken
 	respondErr  error                  // or why it could not be read
