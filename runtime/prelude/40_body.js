@@ -118,8 +118,8 @@ class Request {
     this._h = new Headers(init.headers !== undefined ? init.headers : src ? src.headers : undefined);
     const redirect = init.redirect || (src ? src.redirect : "follow");
     if (redirect !== "follow") this.redirect = redirect;
-    const signal = init.signal || (src ? src.signal : null);
-    if (signal !== null) this.signal = signal;
+    const signal = init.signal || (src ? src._signal : null);
+    if (signal) this._signal = signal;
     const cf = init.cf || (src ? src.cf : undefined);
     if (cf !== undefined) this.cf = cf;
     const body = init.body !== undefined ? init.body : src ? src._takeBody() : null;
@@ -208,7 +208,13 @@ for (const C of [Request, Response]) {
   Object.setPrototypeOf(C, Body);
 }
 protoDefaults(Body.prototype, { _body: null, _used: false, _h: null, _goHeaders: null, _goHeadersImmutable: false, _ct: null });
-protoDefaults(Request.prototype, { redirect: "follow", signal: null, cf: undefined });
+protoDefaults(Request.prototype, { redirect: "follow", _signal: null, cf: undefined });
+// A request made without a signal gets one that never aborts when the script first asks, as every
+// request has one in workerd; Weft's own code reads _signal, null for none, and makes no signal.
+Object.defineProperty(Request.prototype, "signal", {
+  get() { if (this._signal === null) this._signal = new AbortController().signal; return this._signal; },
+  configurable: true,
+});
 protoDefaults(Response.prototype, { status: 200, statusText: "", type: "default", url: "", redirected: false, webSocket: null, cf: undefined });
 define("Request", Request);
 define("Response", Response);

@@ -206,7 +206,9 @@ function durableHost(Cls, className, hex, name, env) {
     async fetch(method, url, headers, cf, body) { // as Go's requestArgs
       await ready();
       if (typeof obj.fetch !== "function") throw new Error(`Durable Object class ${className} has no fetch() handler`);
-      const request = new Request(url, { method, headers: Headers._trusted(headers), body });
+      // Made as handle makes a worker's incoming request: read-only headers, redirect "manual", cf.
+      const request = { __proto__: goRequestProto, _goHeaders: headers, url, method: method === "GET" ? method : checkedMethod(method), _cf: cf };
+      if (body) request._body = new Uint8Array(body);
       return exportResponse(await obj.fetch(request));
     },
     async call(method, args) {

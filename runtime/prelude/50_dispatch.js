@@ -1,6 +1,6 @@
 // fetch, env, and the dispatcher the Go side calls for each request.
 async function fetchImpl(input, init) {
-  const signal = (init && init.signal) || (input instanceof Request ? input.signal : null);
+  const signal = (init && init.signal) || (input instanceof Request ? input._signal : null);
   if (signal && signal.aborted) throw signal.reason;
   const req = sendable(input, init);
   let pending = __weft.fetch(req.method, req.url, req._headerList(), req.redirect, outgoingBody(req));
