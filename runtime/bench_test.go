@@ -129,6 +129,23 @@ func BenchmarkGojaChainFloor(b *testing.B) {
 	}
 }
 
+// BenchmarkRouter is hello world behind the usual first line of a router, new URL(request.url).
+func BenchmarkRouter(b *testing.B) {
+	e := newTestEngine()
+	w := e.load(b, "router", `export default { fetch(request) {
+  const url = new URL(request.url);
+  return url.pathname === "/" ? new Response("Hello world") : new Response("Not found", { status: 404 });
+} }`, nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		w.ServeHTTP(rec, httptest.NewRequest("GET", "http://router.localhost/", nil))
+		if rec.Code != 200 {
+			b.Fatal(rec.Code, rec.Body.String())
+		}
+	}
+}
+
 // BenchmarkHelloAsync is hello world from an async handler, the usual shape of a fetch handler.
 func BenchmarkHelloAsync(b *testing.B) {
 	e := newTestEngine()

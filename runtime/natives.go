@@ -101,7 +101,10 @@ func (n *natives) typeError(format string, args ...any) {
 	panic(n.in.vm.NewTypeError(fmt.Sprintf(format, args...)))
 }
 
-func urlObject(u *whatwg.Url) map[string]any {
+// urlParts is a URL as the prelude's URL class keeps it: its fields in the order of urlFields there
+// (href, origin, protocol, username, password, host, hostname, port, pathname, search, hash), in an
+// array, which goja makes and reads for less than a Go map it would wrap and convert on every read.
+func urlParts(vm *goja.Runtime, u *whatwg.Url) goja.Value {
 	origin := "null"
 	if u.IsSpecialScheme() && u.Scheme() != "file" {
 		origin = u.Protocol() + "//" + u.Host()
@@ -111,28 +114,31 @@ func urlObject(u *whatwg.Url) map[string]any {
 			origin = inner.Protocol() + "//" + inner.Host()
 		}
 	}
-	return map[string]any{"href": u.Href(false), "origin": origin, "protocol": u.Protocol(), "username": u.Username(),
-		"password": u.Password(), "host": u.Host(), "hostname": u.Hostname(), "port": u.Port(), "pathname": u.Pathname(),
-		"search": u.Search(), "hash": u.Hash()}
+	return vm.NewArray(u.Href(false), origin, u.Protocol(), u.Username(), u.Password(), u.Host(), u.Hostname(), u.Port(),
+		u.Pathname(), u.Search(), u.Hash())
 }
 
 var urlParser = whatwg.NewParser()
 
-func (n *natives) urlParse(input string, base goja.Value) map[string]any {
+// urlParse(input, base) parses as new URL does. It and urlSet take goja's call directly: a native
+// Go signature costs a reflected call, and scripts make a URL on most requests.
+func (n *natives) urlParse(c goja.FunctionCall) goja.Value {
 	var u *whatwg.Url
 	var err error
-	if base == nil || goja.IsUndefined(base) {
-		u, err = urlParser.Parse(input)
+	if base := c.Argument(1); goja.IsUndefined(base) {
+		u, err = urlParser.Parse(c.Argument(0).String())
 	} else {
-		u, err = urlParser.ParseRef(base.String(), input)
+		u, err = urlParser.ParseRef(base.String(), c.Argument(0).String())
 	}
 	if err != nil {
 		n.typeError("Invalid URL string.")
 	}
-	return urlObject(u)
+	return urlParts(n.in.vm, u)
 }
 
-func (n *natives) urlSet(href, field, value string) map[string]any {
+// urlSet(href, field, value) is href with one field set, as URL's setters do.
+func (n *natives) urlSet(c goja.FunctionCall) goja.Value {
+	href, field, value := c.Argument(0).String(), c.Argument(1).String(), c.Argument(2).String()
 	u, err := urlParser.Parse(href)
 	if err != nil {
 		n.typeError("Invalid URL string.")
@@ -161,7 +167,7 @@ func (n *natives) urlSet(href, field, value string) map[string]any {
 	case "hash":
 		u.SetHash(value)
 	}
-	return urlObject(u)
+	return urlParts(n.in.vm, u)
 }
 
 func (n *natives) utf8Decode(ab goja.ArrayBuffer, fatal, ignoreBOM bool) string {

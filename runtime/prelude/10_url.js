@@ -67,31 +67,34 @@ class URLSearchParams {
   toString() { return this._list.map(([k, v]) => formEncode(k) + "=" + formEncode(v)).join("&"); }
 }
 
+// A URL keeps its fields in _c, an array in this order, as Go's urlParts makes it.
 const urlFields = ["href", "origin", "protocol", "username", "password", "host", "hostname", "port", "pathname", "search", "hash"];
+const urlSearch = 9;
 class URL {
+  // No check of the argument count: reading `arguments` costs goja an object on every call, and
+  // new URL() then fails as new URL(undefined) does, with "Invalid URL string."
   constructor(url, base) {
-    if (arguments.length === 0) throw new TypeError("Failed to construct 'URL': 1 argument required");
     this._c = __weft.urlParse(String(url), base === undefined ? undefined : String(base));
-    this._params = null;
   }
   static canParse(url, base) { try { new URL(url, base); return true; } catch { return false; } }
   static parse(url, base) { try { return new URL(url, base); } catch { return null; } }
   _set(field, value) {
-    this._c = __weft.urlSet(this._c.href, field, String(value));
-    if (this._params && (field === "search" || field === "href")) this._params._parse(this._c.search);
+    this._c = __weft.urlSet(this._c[0], field, String(value));
+    if (this._params && (field === "search" || field === "href")) this._params._parse(this._c[urlSearch]);
   }
-  _setSearchFromParams(q) { this._c = __weft.urlSet(this._c.href, "search", q); if (q === "") this._c = __weft.urlSet(this._c.href, "search", ""); }
+  _setSearchFromParams(q) { this._c = __weft.urlSet(this._c[0], "search", q); if (q === "") this._c = __weft.urlSet(this._c[0], "search", ""); }
   get searchParams() {
-    if (!this._params) { this._params = new URLSearchParams(this._c.search); this._params._url = this; }
+    if (!this._params) { this._params = new URLSearchParams(this._c[urlSearch]); this._params._url = this; }
     return this._params;
   }
-  toString() { return this._c.href; }
-  toJSON() { return this._c.href; }
+  toString() { return this._c[0]; }
+  toJSON() { return this._c[0]; }
 }
-for (const f of urlFields) {
-  const desc = { get() { return this._c[f]; }, enumerable: true, configurable: true };
+protoDefaults(URL.prototype, { _params: null });
+urlFields.forEach((f, i) => {
+  const desc = { get() { return this._c[i]; }, enumerable: true, configurable: true };
   if (f !== "origin") desc.set = function (v) { this._set(f, v); };
   Object.defineProperty(URL.prototype, f, desc);
-}
+});
 define("URL", URL);
 define("URLSearchParams", URLSearchParams);
