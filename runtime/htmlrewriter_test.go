@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -134,5 +135,26 @@ func TestHTMLRewriterStreamsAcrossChunks(t *testing.T) {
 	item := `<li><a href="https://x.test/item">item</a><!-- c --></li>`
 	if !strings.HasPrefix(string(head), "<!doctype html><ul>"+item+item) || strings.Contains(string(head), `href="/item"`) {
 		t.Fatalf("rewritten stream starts %.200q", head)
+	}
+}
+
+// A changed start tag keeps its untouched attributes as written however many there are (a token
+// of more entries than a page holds travels alone) and whatever characters come before them: the
+// script slices the tag at UTF-16 offsets.
+func TestHTMLRewriterWritesBackLongAndNonASCIITags(t *testing.T) {
+	var attrs strings.Builder
+	for i := range 40 {
+		fmt.Fprintf(&attrs, ` A%d='v%d'`, i, i)
+	}
+	tag := `<p title="café ☕ 𝄞 &amp;"` + attrs.String() + ` data-x=1>`
+	page := "<div>é 𝄞</div>" + tag + "x</p>" + tag + "y</p>"
+	got := rewrite(t, page, `.on("p", { element(e) {
+    e.setAttribute("a39", e.getAttribute("title") + "|" + e.getAttribute("A0"));
+    e.removeAttribute("data-x");
+    e.setAttribute("n", [...e.attributes].length);
+  } })`)
+	changed := `<p title="café ☕ 𝄞 &amp;"` + strings.Replace(attrs.String(), ` A39='v39'`, ` A39="café ☕ 𝄞 &amp;|v0"`, 1) + ` n="41">`
+	if want := "<div>é 𝄞</div>" + changed + "x</p>" + changed + "y</p>"; got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
 	}
 }
