@@ -78,9 +78,6 @@ func scanTagAttrs(raw []byte) []tagAttr {
 				valEnd, end = i, i
 			}
 		}
-		if end < keyEnd {
-			end = keyEnd
-		}
 		if keyStart == keyEnd {
 			continue
 		}

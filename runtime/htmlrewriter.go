@@ -322,7 +322,7 @@ func tokenValues(vm *goja.Runtime, names *htmlNames, toks []htmlToken) goja.Valu
 
 const (
 	htmlTokenHead = 8   // a token's entries before its attributes
-	htmlPageSize  = 127 // the largest index goja keeps as a shared number
+	htmlPageSize  = 127 // goja shares its numbers up to 127, so a page's indices and length make none
 )
 
 // htmlNames keeps the goja strings of the tag and attribute names a runtime's passes have seen: the

@@ -125,10 +125,10 @@ var urlParser = whatwg.NewParser()
 func (n *natives) urlParse(c goja.FunctionCall) goja.Value {
 	var u *whatwg.Url
 	var err error
-	if base := c.Argument(1); goja.IsUndefined(base) {
-		u, err = urlParser.Parse(c.Argument(0).String())
+	if input, base := c.Argument(0).String(), c.Argument(1); goja.IsUndefined(base) {
+		u, err = urlParser.Parse(input)
 	} else {
-		u, err = urlParser.ParseRef(base.String(), c.Argument(0).String())
+		u, err = urlParser.ParseRef(base.String(), input)
 	}
 	if err != nil {
 		n.typeError("Invalid URL string.")

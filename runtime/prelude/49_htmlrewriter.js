@@ -8,8 +8,12 @@ const htmlContent = (c, o) => (o && o.html ? String(c) : htmlEscape(String(c)));
 const badAttrNameRe = /[ \n\r\t\f\/>=]/;
 const asciiLower = (s) => (upperRe.test(s) ? s.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : s);
 
-// Go's element flags (htmlrewriter.go).
+// Go's token kinds and element flags, and a token's layout in a page (htmlrewriter.go's
+// tokenValues): kind, raw, tag, id, flags, matches, doctype name, attribute count, then the
+// attributes. A raw run comes as a plain string.
+const tokenStart = 1, tokenEnd = 2, tokenText = 3, tokenComment = 4, tokenDoctype = 5;
 const elementVoid = 1, elementSelfClosing = 2;
+const htmlTokenHead = 8; // entries before a token's attributes
 
 // An element as lol-html gives it: attribute values as written (character references left as they
 // are), names lowercased; a start tag a handler changed is written again from its parts, each
@@ -31,8 +35,8 @@ class Element {
   // is an attribute as written; end is -1 once the script set it, start too for one it added. The
   // page is this batch's alone, so a value is set in it in place.
   _list() { return this._a !== null ? this._a : this._p; }
-  _from() { return this._a !== null ? 0 : this._at + 8; }
-  _to() { return this._a !== null ? this._a.length : this._at + 8 + 4 * this._p[this._at + 7]; }
+  _from() { return this._a !== null ? 0 : this._at + htmlTokenHead; }
+  _to() { return this._a !== null ? this._a.length : this._at + htmlTokenHead + 4 * this._p[this._at + 7]; }
   _own() {
     if (this._a === null) this._a = this._p.slice(this._from(), this._to());
     return this._a;
@@ -40,7 +44,7 @@ class Element {
   // _find is the index of the named attribute in _list(), or -1; a name is looked up as lol-html
   // does, lowercased, but the usual lowercase string is first compared as it is.
   _find(name) { // the range is spelled out: a method call costs goja more than the search
-    const own = this._a, a = own !== null ? own : this._p, from = own !== null ? 0 : this._at + 8;
+    const own = this._a, a = own !== null ? own : this._p, from = own !== null ? 0 : this._at + htmlTokenHead;
     const to = own !== null ? own.length : from + 4 * a[this._at + 7];
     for (let i = from; i < to; i += 4) if (a[i] === name) return i;
     const lower = asciiLower(String(name));
@@ -67,9 +71,10 @@ class Element {
     return this;
   }
   removeAttribute(name) {
-    if (this._find(name) >= 0) {
-      const own = this._own();
-      own.splice(this._find(name), 4); // found again: its index in the element's own list
+    const i = this._find(name);
+    if (i >= 0) {
+      const from = this._from(); // the element's own list starts with its first attribute
+      this._own().splice(i - from, 4);
       this._changed = true;
     }
     return this;
@@ -194,10 +199,6 @@ class HTMLOutput {
 const thenable = (r) => r !== null && typeof r === "object" && typeof r.then === "function";
 
 // RewriteRun applies one transform's handlers to the tokens of its document, batch by batch.
-// Go's token kinds (htmlrewriter.go); a raw run comes as a plain string.
-const tokenStart = 1, tokenEnd = 2, tokenText = 3, tokenComment = 4, tokenDoctype = 5;
-const htmlTokenHead = 8; // entries before a token's attributes
-
 class RewriteRun {
   constructor(rw) {
     this.rw = rw;
